@@ -242,12 +242,12 @@ def verify_consistency_from_any(
     size 0 must carry SHA-256(""). Otherwise identical to ``verify_consistency``.
     """
     if new == 0 and new_root != EMPTY_ROOT:
-        raise ProofError("An empty tree must have the root SHA-256(\"\").")
+        raise ProofError('An empty tree must have the root SHA-256("").')
     if old == 0:
         if proof:
             raise ProofError("A consistency proof from size 0 must be empty.")
         if old_root != EMPTY_ROOT:
-            raise ProofError("An empty tree must have the root SHA-256(\"\").")
+            raise ProofError('An empty tree must have the root SHA-256("").')
         if new < 0:
             raise ProofError(f"Size {new} is negative.")
         return
