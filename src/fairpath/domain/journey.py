@@ -69,7 +69,7 @@ def _decimal(value: Any) -> Any:
         if not value.is_finite():
             raise PydanticCustomError("number", "'{value}' is not a number", {"value": str(value)})
         return value
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         # Never float (spec §2): floats would already have lost exactness.
         raise PydanticCustomError(
             "number", "'{value}' must be written as an exact decimal", {"value": str(value)}

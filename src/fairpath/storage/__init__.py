@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, the engine, migrations and repositories for SQLite and PostgreSQL."""

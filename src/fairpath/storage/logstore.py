@@ -1,0 +1,149 @@
+"""The journey log's storage in the database: a `fairpath.ledger.log.LogStore` on SQL.
+
+One instance lives for one transaction: `SqlLogStore.locked(conn)` takes the log's write lock
+first, so the size it reads stays true until commit, and appends land in the same transaction
+as the records they commit to (spec/ledger.md "Behaviour"). Hashes are kept 256 to a row
+(`log_hashes`); entries are the `leaf` column of `log_entries`, written by the caller with
+the opening data beside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, select, update
+
+from fairpath.ledger.errors import LogError
+from fairpath.ledger.log import SignedCheckpoint
+from fairpath.ledger.merkle import HASH_SIZE, NodeId
+from fairpath.storage.models import LogEntryRow, LogHashRow, LogStateRow, table_of
+
+CHUNK = 256
+_state = table_of(LogStateRow)
+_hashes = table_of(LogHashRow)
+_entries = table_of(LogEntryRow)
+
+
+class SqlLogStore:
+    """LogStore over one connection inside a transaction that holds the log's lock."""
+
+    def __init__(self, conn: Connection, size: int) -> None:
+        self.conn = conn
+        self._size = size
+        self._chunks: dict[tuple[int, int], bytes] = {}
+
+    @classmethod
+    def locked(cls, conn: Connection) -> SqlLogStore:
+        """Take the log's write lock for this transaction and read its size."""
+        if conn.dialect.name == "sqlite":
+            # A write first makes SQLite take its write lock now, before the read below, so
+            # two writers cannot both read the same size (WAL would refuse the second later).
+            conn.execute(update(_state).where(_state.c.id == 1).values(size=_state.c.size))
+            size = conn.scalar(select(_state.c.size).where(_state.c.id == 1))
+        else:
+            size = conn.scalar(select(_state.c.size).where(_state.c.id == 1).with_for_update())
+        if size is None:
+            raise LogError("the journey log's state row is missing; run `fairpath init`")
+        return cls(conn, int(size))
+
+    @classmethod
+    def reader(cls, conn: Connection) -> SqlLogStore:
+        """A read-only view of the log as committed (no lock taken)."""
+        size = conn.scalar(select(_state.c.size).where(_state.c.id == 1))
+        return cls(conn, int(size or 0))
+
+    def tree_size(self) -> int:
+        """Number of committed entries (including this transaction's appends)."""
+        return self._size
+
+    def _chunk(self, level: int, chunk: int) -> bytes:
+        key = (level, chunk)
+        if key not in self._chunks:
+            data = self.conn.scalar(
+                select(_hashes.c.hashes).where(_hashes.c.level == level, _hashes.c.chunk == chunk)
+            )
+            self._chunks[key] = bytes(data) if data is not None else b""
+        return self._chunks[key]
+
+    def read_hashes(self, ids: Sequence[NodeId]) -> list[bytes]:
+        """Stored hashes for `ids`, in order."""
+        out = []
+        for level, index in ids:
+            chunk, offset = divmod(index, CHUNK)
+            data = self._chunk(level, chunk)[offset * HASH_SIZE : (offset + 1) * HASH_SIZE]
+            if len(data) != HASH_SIZE:
+                raise LogError(f"the log has no stored hash at level {level}, index {index}")
+            out.append(data)
+        return out
+
+    def read_entries(self, start: int, count: int) -> list[bytes]:
+        """Entries [start, start + count)."""
+        rows = self.conn.execute(
+            select(_entries.c.leaf_index, _entries.c.leaf)
+            .where(_entries.c.leaf_index >= start, _entries.c.leaf_index < start + count)
+            .order_by(_entries.c.leaf_index)
+        ).all()
+        if len(rows) != count:
+            raise LogError(f"the log is missing entries between {start} and {start + count - 1}")
+        return [bytes(row.leaf) for row in rows]
+
+    def append(self, start: int, entries: Sequence[bytes], levels: Sequence[bytes]) -> None:
+        """Store the new hashes of every level; the caller stores the entries themselves."""
+        if start != self._size:
+            raise LogError(f"append at {start} but the log holds {self._size} entries")
+        for level, data in enumerate(levels):
+            self._write_level(level, start >> level, data)
+        self._size += len(entries)
+        self.conn.execute(update(_state).where(_state.c.id == 1).values(size=self._size))
+
+    def _write_level(self, level: int, first: int, data: bytes) -> None:
+        inserts = []
+        index, pos = first, 0
+        while pos < len(data):
+            chunk, offset = divmod(index, CHUNK)
+            take = min((CHUNK - offset) * HASH_SIZE, len(data) - pos)
+            piece = data[pos : pos + take]
+            if offset:
+                merged = self._chunk(level, chunk) + piece
+                self.conn.execute(
+                    update(_hashes)
+                    .where(_hashes.c.level == level, _hashes.c.chunk == chunk)
+                    .values(hashes=merged)
+                )
+            else:
+                merged = piece
+                inserts.append({"level": level, "chunk": chunk, "hashes": merged})
+            self._chunks[(level, chunk)] = merged
+            index += take // HASH_SIZE
+            pos += take
+        if inserts:
+            self.conn.execute(_hashes.insert(), inserts)
+
+    def latest_signed(self) -> SignedCheckpoint | None:
+        """The last checkpoint the log signed."""
+        row = self.conn.execute(select(_state).where(_state.c.id == 1)).one()
+        if row.signed_note is None:
+            return None
+        return SignedCheckpoint(
+            int(row.signed_size), bytes(row.signed_root), row.signed_note, int(row.signed_at)
+        )
+
+    def replace_signed(self, previous: SignedCheckpoint | None, new: SignedCheckpoint) -> None:
+        """Compare-and-swap the last signed checkpoint within this transaction."""
+        condition = (
+            _state.c.signed_note.is_(None)
+            if previous is None
+            else _state.c.signed_note == previous.note
+        )
+        result = self.conn.execute(
+            update(_state)
+            .where(_state.c.id == 1, condition)
+            .values(
+                signed_size=new.size,
+                signed_root=new.root,
+                signed_note=new.note,
+                signed_at=new.signed_at,
+            )
+        )
+        if result.rowcount != 1:
+            raise LogError("another writer signed a checkpoint meanwhile; try again")

@@ -1,0 +1,153 @@
+"""Reading and writing journey records in bulk, with SQLAlchemy Core on one connection.
+
+The import service calls these inside its one transaction per file; they never commit.
+Core statements (not ORM objects) keep a million-event import flat in memory and fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, select, update
+
+from fairpath.storage.models import (
+    EventRow,
+    ImportRow,
+    LinkRow,
+    OrganizationRow,
+    SiteRow,
+    WorkerKeyRow,
+    WorkerRow,
+    table_of,
+)
+
+TABLES: dict[str, Table] = {
+    "organization": table_of(OrganizationRow),
+    "site": table_of(SiteRow),
+    "link": table_of(LinkRow),
+    "worker": table_of(WorkerRow),
+    "event": table_of(EventRow),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    """What is already stored under a record's identity, to compare a re-import with."""
+
+    canonical: str
+    content_digest: bytes | None
+    import_id: int | None
+    recorded_at: datetime
+    erased: bool = False
+
+
+def stored_versions(conn: Connection, kind: str, refs: Sequence[str]) -> dict[str, StoredVersion]:
+    """Stored versions of the records of `kind` named by `refs` (links by 'from|to|type')."""
+    if not refs:
+        return {}
+    if kind == "link":
+        return _stored_links(conn, refs)
+    table = TABLES[kind]
+    has_digest = "content_digest" in table.c
+    columns = [table.c.ref, table.c.canonical, table.c.import_id, table.c.recorded_at]
+    if has_digest:
+        columns.append(table.c.content_digest)
+    if kind == "worker":
+        columns.append(table.c.erased_at)
+    out: dict[str, StoredVersion] = {}
+    for chunk in _chunks(refs, 900):
+        for row in conn.execute(select(*columns).where(table.c.ref.in_(chunk))):
+            out[row.ref] = StoredVersion(
+                canonical=row.canonical,
+                content_digest=row.content_digest if has_digest else None,
+                import_id=row.import_id,
+                recorded_at=row.recorded_at,
+                erased=kind == "worker" and row.erased_at is not None,
+            )
+    return out
+
+
+def _stored_links(conn: Connection, keys: Sequence[str]) -> dict[str, StoredVersion]:
+    table = TABLES["link"]
+    out: dict[str, StoredVersion] = {}
+    froms = sorted({k.split("|", 1)[0] for k in keys})
+    wanted = set(keys)
+    for chunk in _chunks(froms, 900):
+        rows = conn.execute(select(table).where(table.c.from_ref.in_(chunk)))
+        for row in rows:
+            key = f"{row.from_ref}|{row.to_ref}|{row.type}"
+            if key in wanted:
+                out[key] = StoredVersion(row.canonical, None, row.import_id, row.recorded_at)
+    return out
+
+
+def insert(conn: Connection, kind: str, rows: list[dict[str, Any]]) -> None:
+    """Insert new rows of `kind` (an executemany; nothing is returned)."""
+    if rows:
+        conn.execute(TABLES[kind].insert(), rows)
+
+
+def existing_refs(conn: Connection, kind: str, refs: Iterable[str]) -> set[str]:
+    """Which of `refs` are stored as records of `kind`."""
+    table = TABLES[kind]
+    found: set[str] = set()
+    for chunk in _chunks(sorted(set(refs)), 900):
+        found.update(conn.scalars(select(table.c.ref).where(table.c.ref.in_(chunk))))
+    return found
+
+
+def wrapped_keys(conn: Connection, worker_refs: Sequence[str]) -> dict[str, bytes | None]:
+    """The wrapped data keys of these workers (None where the key was destroyed)."""
+    table = table_of(WorkerKeyRow)
+    out: dict[str, bytes | None] = {}
+    for chunk in _chunks(worker_refs, 900):
+        rows = conn.execute(
+            select(table.c.worker_ref, table.c.wrapped_key).where(table.c.worker_ref.in_(chunk))
+        )
+        out.update({row.worker_ref: row.wrapped_key for row in rows})
+    return out
+
+
+def record_import(
+    conn: Connection, *, at: datetime, actor: str, file_name: str, sha256: str
+) -> int:
+    """Start the import record of one file; returns its id."""
+    table = table_of(ImportRow)
+    result = conn.execute(
+        table.insert()
+        .values(at=at, actor=actor, file_name=file_name, sha256=sha256, added=0, unchanged=0)
+        .returning(table.c.id)
+    )
+    return int(result.scalar_one())
+
+
+def finish_import(conn: Connection, import_id: int, *, added: int, unchanged: int) -> None:
+    """Record what one file added."""
+    table = table_of(ImportRow)
+    conn.execute(
+        update(table).where(table.c.id == import_id).values(added=added, unchanged=unchanged)
+    )
+
+
+def import_label(conn: Connection, import_id: int | None) -> str:
+    """How a person recognises an import: file name and date."""
+    if import_id is None:
+        return "an earlier entry (not from a file)"
+    table = table_of(ImportRow)
+    row = conn.execute(select(table).where(table.c.id == import_id)).one_or_none()
+    if row is None:
+        return f"import #{import_id}"
+    return f"{row.file_name} (import #{import_id} on {row.at:%Y-%m-%d})"
+
+
+def count(conn: Connection, kind: str) -> int:
+    """How many records of `kind` are stored."""
+    return int(conn.scalar(select(func.count()).select_from(TABLES[kind])) or 0)
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
