@@ -56,7 +56,7 @@ def test_open(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("raw", V["malformed_notes_base64"])
 def test_malformed_notes_rejected(raw: str) -> None:
     peter = parse_vkey(PETER_VKEY)
-    with pytest.raises(NoteError, match="[Mm]alformed"):
+    with pytest.raises(NoteError, match=r"[Mm]alformed"):
         open_note(base64.b64decode(raw), [peter])
 
 

@@ -91,8 +91,13 @@ def test_bundle_round_trip_and_verify() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "c2sp.org/tlog-proof@v2\nindex 1\n\nx", "c2sp.org/tlog-proof@v1\nindex 01\n\nx",
-     "c2sp.org/tlog-proof@v1\nindex 1\n!!\n\nx", "c2sp.org/tlog-proof@v1\nindex 1\n"],
+    [
+        "",
+        "c2sp.org/tlog-proof@v2\nindex 1\n\nx",
+        "c2sp.org/tlog-proof@v1\nindex 01\n\nx",
+        "c2sp.org/tlog-proof@v1\nindex 1\n!!\n\nx",
+        "c2sp.org/tlog-proof@v1\nindex 1\n",
+    ],
 )
 def test_malformed_bundles(text: str) -> None:
     with pytest.raises(BundleError):
