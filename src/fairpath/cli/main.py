@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from fairpath.cli import context, setup
+from fairpath.cli import context, records, setup, worker
 from fairpath.domain.errors import FairpathError
 
 app = typer.Typer(
@@ -43,7 +43,8 @@ def main(
     ctx.call_on_close(ctx.obj.close)
 
 
-setup.register(app)
+for module in (setup, records, worker):
+    module.register(app)
 
 
 def run() -> None:

@@ -1,0 +1,219 @@
+"""Importing journey-format files: each file whole or not at all (spec/journey-format.md §4).
+
+One transaction per file. Records stream through in batches — parsed and validated by
+`interchange`, stored and committed to the journey log by `Recorder` — so memory stays flat
+in the file's size. Every problem in the file is collected (not just the first); if there is
+any, the transaction is rolled back and nothing of the file remains. References are checked
+against the file and what is already stored; a reference to a record later in the same file
+is held until the end of the file and checked then.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, Engine
+
+from fairpath.config import Settings
+from fairpath.domain.errors import FairpathError
+from fairpath.domain.journey import Record
+from fairpath.domain.references import Reference, references_of
+from fairpath.interchange.problems import Location, Problem, problem
+from fairpath.interchange.readers import batched
+from fairpath.interchange.sources import ordered_sources, read_source
+from fairpath.privacy.envelope import MasterKey
+from fairpath.services import keys
+from fairpath.services.audit import write_audit
+from fairpath.services.recording import Located, Recorder
+from fairpath.storage import records as store
+
+BATCH = 2000
+# Problems kept in memory for the report; beyond this they are counted, not kept.
+MAX_PROBLEMS_KEPT = 10_000
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class FileReport:
+    """What importing one file did, or why it did nothing."""
+
+    file: str
+    added: int = 0
+    unchanged: int = 0
+    problems: list[str] = field(default_factory=list)
+    problem_count: int = 0
+    _order: list[int] = field(default_factory=list, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was imported."""
+        return self.problem_count == 0
+
+    def add_problem(self, text: str, line: int | None = None) -> None:
+        """Count a problem, keeping its sentence while there is room."""
+        self.problem_count += 1
+        if len(self.problems) < MAX_PROBLEMS_KEPT:
+            self.problems.append(text)
+            self._order.append(line if line is not None else 0)
+
+    def sort_by_line(self) -> None:
+        """Put the kept problems in file order, as a clerk reads the file."""
+        pairs = sorted(zip(self._order, self.problems, strict=True), key=lambda pair: pair[0])
+        self._order = [line for line, _ in pairs]
+        self.problems = [text for _, text in pairs]
+
+
+class ImportRejected(FairpathError):
+    """At least one file had problems; those files were not imported at all."""
+
+    def __init__(self, reports: list[FileReport]) -> None:
+        failed = [r for r in reports if not r.ok]
+        count = sum(r.problem_count for r in failed)
+        super().__init__(
+            f"{count} problem(s) in {', '.join(r.file for r in failed)}; "
+            "those files were not imported (nothing of them was stored)"
+        )
+        self.reports = reports
+
+
+def import_paths(
+    settings: Settings,
+    engine: Engine,
+    paths: Sequence[Path],
+    *,
+    actor: str,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> list[FileReport]:
+    """Import files (JSONL, CSV, XLSX, or a directory of CSV files) in dependency order.
+
+    Raises ImportRejected (carrying every report) when any file had problems.
+    """
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise FairpathError(f"no such file: {', '.join(missing)}; check the path and try again")
+    master_key = keys.load_master_key(settings)
+    moment = now or datetime.now(UTC)
+    reports = []
+    for source in ordered_sources(paths):
+        with engine.connect() as conn:
+            report = _import_source(
+                conn,
+                source,
+                settings=settings,
+                master_key=master_key,
+                actor=actor,
+                now=moment,
+                progress=progress,
+            )
+        reports.append(report)
+    if any(not r.ok for r in reports):
+        raise ImportRejected(reports)
+    return reports
+
+
+def _import_source(
+    conn: Connection,
+    source: Path,
+    *,
+    settings: Settings,
+    master_key: MasterKey,
+    actor: str,
+    now: datetime,
+    progress: Progress | None,
+) -> FileReport:
+    report = FileReport(file=source.name)
+    transaction = conn.begin()
+    try:
+        import_id = store.record_import(
+            conn, at=now, actor=actor, file_name=source.name, sha256=_sha256(source)
+        )
+        recorder = Recorder(
+            conn, master_key, now=now, origin=settings.log_origin, import_id=import_id
+        )
+        pending: list[tuple[Location, Reference]] = []
+        for batch in batched(read_source(source), BATCH):
+            _import_batch(conn, recorder, batch, report, pending)
+            if progress is not None:
+                progress(len(batch))
+        for location, ref in _unresolved(conn, pending):
+            report.add_problem(str(_reference_problem(location, ref)), location.number)
+        if not report.ok:
+            transaction.rollback()
+            report.sort_by_line()
+            return report
+        store.finish_import(conn, import_id, added=report.added, unchanged=report.unchanged)
+        write_audit(
+            conn,
+            at=now,
+            actor=actor,
+            action="import",
+            subject=source.name,
+            detail=f"added {report.added}, unchanged {report.unchanged}",
+        )
+        transaction.commit()
+    except BaseException:
+        transaction.rollback()
+        raise
+    return report
+
+
+def _import_batch(
+    conn: Connection,
+    recorder: Recorder,
+    batch: list[tuple[Location, BaseModel | list[Problem]]],
+    report: FileReport,
+    pending: list[tuple[Location, Reference]],
+) -> None:
+    good: list[Located] = []
+    for location, parsed in batch:
+        if isinstance(parsed, list):
+            for p in parsed:
+                report.add_problem(str(p), location.number)
+        elif isinstance(parsed, Record):
+            good.append(Located(str(location), parsed, location.number))
+            pending.extend((location, ref) for ref in references_of(parsed))
+    if not report.ok:
+        return  # the file will be rolled back: keep validating, stop writing
+    outcome = recorder.record(good)
+    report.added += outcome.added
+    report.unchanged += outcome.unchanged
+    for conflict in outcome.conflicts:
+        report.add_problem(f"{conflict.where}: {conflict.message}", conflict.line)
+    if len(pending) >= BATCH * 4:
+        # Most references point backwards (workers before their events): settle them now so
+        # the list stays short; the rest wait for the end of the file.
+        pending[:] = list(_unresolved(conn, pending))
+
+
+def _unresolved(
+    conn: Connection, pending: Iterable[tuple[Location, Reference]]
+) -> Iterator[tuple[Location, Reference]]:
+    items = list(pending)
+    by_kind: dict[str, set[str]] = {}
+    for _, ref in items:
+        by_kind.setdefault(ref.kind, set()).add(ref.ref)
+    found = {kind: store.existing_refs(conn, kind, refs) for kind, refs in by_kind.items()}
+    for location, ref in items:
+        if ref.ref not in found[ref.kind]:
+            yield location, ref
+
+
+def _reference_problem(location: Location, ref: Reference) -> Problem:
+    return problem("unknown_reference", location, ref.field, what=ref.kind, ref=ref.ref)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    if path.is_dir():
+        return digest.hexdigest()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
