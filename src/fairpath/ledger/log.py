@@ -91,16 +91,13 @@ class MemoryLogStore:
 
     def read_hashes(self, ids: Sequence[NodeId]) -> list[bytes]:
         """Slices of the per-level arrays."""
-        levels, out = self._levels, []
+        levels = self._levels
         try:
-            for level, index in ids:
-                off = index * HASH_SIZE
-                h = bytes(levels[level][off : off + HASH_SIZE])
-                if len(h) != HASH_SIZE:
-                    raise IndexError(index)
-                out.append(h)
+            out = [bytes(levels[lv][i * 32 : i * 32 + 32]) for lv, i in ids]
         except IndexError as exc:
             raise LogError("A stored tree hash was asked for beyond the log's size.") from exc
+        if any(len(h) != HASH_SIZE for h in out):
+            raise LogError("A stored tree hash was asked for beyond the log's size.")
         return out
 
     def read_entries(self, start: int, count: int) -> list[bytes]:

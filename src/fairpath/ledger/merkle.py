@@ -127,8 +127,47 @@ def consistency_ranges(old: int, new: int) -> list[Range]:
 
 
 def inclusion_proof(reader: HashReader, index: int, size: int) -> list[bytes]:
-    """PATH(index, D[size]) from stored hashes: O(log n) reads in one batch."""
-    return ranges_root(reader, inclusion_ranges(index, size))
+    """PATH(index, D[size]) from stored hashes: O(log n) reads in one batch.
+
+    Same ranges as ``inclusion_ranges`` (RFC 6962 §2.1.1); a left sibling is always
+    one perfect subtree, so only right siblings on the tree's right edge need folding.
+    """
+    if not 0 <= index < size:
+        raise ProofError(f"Leaf index {index} is outside a tree of size {size}.")
+    ids: list[NodeId] = []
+    groups: list[int] = []
+    lo, hi = 0, size
+    while hi - lo > 1:
+        k = 1 << ((hi - lo - 1).bit_length() - 1)
+        mid = lo + k
+        if index < mid:
+            width = hi - mid
+            if width & (width - 1) == 0:
+                level = width.bit_length() - 1
+                ids.append((level, mid >> level))
+                groups.append(1)
+            else:
+                blocks = perfect_blocks(mid, hi)
+                ids.extend(blocks)
+                groups.append(len(blocks))
+            hi = mid
+        else:
+            level = k.bit_length() - 1
+            ids.append((level, lo >> level))
+            groups.append(1)
+            lo = mid
+    return _grouped(reader.read_hashes(ids), groups)
+
+
+def _grouped(hashes: list[bytes], groups: list[int]) -> list[bytes]:
+    """Fold consecutive runs of ``groups`` sizes, then reverse into leaf-first order."""
+    out: list[bytes] = []
+    pos = 0
+    for g in groups:
+        out.append(hashes[pos] if g == 1 else fold_blocks(hashes[pos : pos + g]))
+        pos += g
+    out.reverse()
+    return out
 
 
 def consistency_proof(reader: HashReader, old: int, new: int) -> list[bytes]:
