@@ -125,8 +125,6 @@ class RateTable:
         return frozenset(c for c, _ in self.rows) | {USD}
 
 
-def convert(
-    table: RateTable, amount: Decimal, from_ccy: str, to_ccy: str, on: date
-) -> Conversion:
+def convert(table: RateTable, amount: Decimal, from_ccy: str, to_ccy: str, on: date) -> Conversion:
     """Module-level spelling of `RateTable.convert`."""
     return table.convert(amount, from_ccy, to_ccy, on)
