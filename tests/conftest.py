@@ -90,6 +90,8 @@ def db_url(
         tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         with engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            # The migration's one row of log state (an empty log), as a fresh database has it.
+            conn.execute(text("INSERT INTO log_state (id, size) VALUES (1, 0)"))
         engine.dispose()
         return _pg_database
     data_dir = tmp_path / "data"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,3 +50,11 @@ def get(ctx: typer.Context) -> CliContext:
     if not isinstance(obj, CliContext):  # pragma: no cover - wiring error, not user input
         raise RuntimeError("CLI context missing")
     return obj
+
+
+def actor() -> str:
+    """Who is acting, for the audit trail: the operating-system user of this CLI."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"

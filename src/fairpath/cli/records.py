@@ -1,8 +1,7 @@
-"""`fairpath import`: bring journey-format files in, each whole or not at all."""
+"""`fairpath import|export|template`: the journey format in and out (spec/journey-format.md)."""
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from fairpath.cli import context
+from fairpath.interchange.templates import template_files
+from fairpath.services.exporting import ExportFormat, export_data_set
 from fairpath.services.importing import FileReport, ImportRejected, import_paths
 
 # How many problems a terminal shows per file before pointing to --problems-out.
@@ -44,7 +45,11 @@ def import_(
         task = bar.add_task("import", total=None)
         try:
             reports = import_paths(
-                cli.settings, engine, files, actor=_actor(), progress=lambda n: bar.advance(task, n)
+                cli.settings,
+                engine,
+                files,
+                actor=context.actor(),
+                progress=lambda n: bar.advance(task, n),
             )
         except ImportRejected as rejected:
             bar.stop()
@@ -72,13 +77,67 @@ def _print_reports(reports: list[FileReport], problems_out: Path | None) -> None
         problems_out.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
 
 
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
+def export(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="File to write (a folder for --format csv).")],
+    form: Annotated[
+        str, typer.Option("--format", help="jsonl (default), csv (a folder of files) or xlsx.")
+    ] = "jsonl",
+    include_personal_data: Annotated[
+        bool,
+        typer.Option(
+            "--include-personal-data",
+            help="Include names, passport numbers, phones and grievance texts (audited).",
+        ),
+    ] = False,
+) -> None:
+    """Export the whole data set; importing it into an empty data directory reproduces it."""
+    cli = context.get(ctx)
+    report = export_data_set(
+        cli.settings,
+        cli.engine(),
+        out,
+        form=_export_format(form),
+        include_personal_data=include_personal_data,
+        actor=context.actor(),
+    )
+    note = "with personal data" if report.personal_data else "without personal data"
+    typer.echo(f"exported {report.records:,} records to {report.path} ({note})")
+
+
+def _export_format(form: str) -> ExportFormat:
+    if form == "jsonl":
+        return "jsonl"
+    if form == "csv":
+        return "csv"
+    if form == "xlsx":
+        return "xlsx"
+    raise typer.BadParameter(
+        f"'{form}' is not a format; use jsonl, csv or xlsx", param_hint="--format"
+    )
+
+
+def template(
+    form: Annotated[
+        str, typer.Option("--format", help="xlsx (one workbook) or csv (files).")
+    ] = "xlsx",
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the template into.")] = Path(
+        "."
+    ),
+) -> None:
+    """Write the empty import templates (header rows; the XLSX has a guide sheet)."""
+    if form not in ("csv", "xlsx"):
+        raise typer.BadParameter(
+            f"'{form}' is not a template format; use xlsx or csv", param_hint="--format"
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    for name, content in template_files("csv" if form == "csv" else "xlsx").items():
+        (out / name).write_bytes(content)
+        typer.echo(f"wrote {out / name}")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
     app.command(name="import")(import_)
+    app.command()(export)
+    app.command()(template)

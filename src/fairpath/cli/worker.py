@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from fairpath.cli import context
-from fairpath.cli.records import _actor
 from fairpath.services import workers
 
 app = typer.Typer(help="Look up or erase one worker.", no_args_is_help=True)
@@ -29,7 +28,11 @@ def show(
     """Show a worker and their journey, newest versions marked."""
     cli = context.get(ctx)
     view = workers.show_worker(
-        cli.settings, cli.engine(), ref, actor=_actor(), include_personal_data=include_personal_data
+        cli.settings,
+        cli.engine(),
+        ref,
+        actor=context.actor(),
+        include_personal_data=include_personal_data,
     )
     if as_json:
         out = {
@@ -76,7 +79,7 @@ def erase(
         typer.confirm(
             f"Erase worker {ref}? Their personal data cannot be recovered afterwards", abort=True
         )
-    shredded = workers.erase_worker(cli.settings, cli.engine(), ref, actor=_actor())
+    shredded = workers.erase_worker(cli.settings, cli.engine(), ref, actor=context.actor())
     typer.echo(
         f"worker {ref} erased: data key destroyed, personal data gone; {shredded} log entries "
         "stay in the log but can no longer be opened"

@@ -142,8 +142,11 @@ def _import_source(
             _import_batch(conn, recorder, batch, report, pending)
             if progress is not None:
                 progress(len(batch))
-        for location, ref in _unresolved(conn, pending):
-            report.add_problem(str(_reference_problem(location, ref)), location.number)
+        for location, ref, count in _grouped(_unresolved(conn, pending)):
+            text = str(_reference_problem(location, ref))
+            if count > 1:
+                text += f" (named on {count:,} lines; this is the first)"
+            report.add_problem(text, location.number)
         if not report.ok:
             transaction.rollback()
             report.sort_by_line()
@@ -179,8 +182,8 @@ def _import_batch(
         elif isinstance(parsed, Record):
             good.append(Located(str(location), parsed, location.number))
             pending.extend((location, ref) for ref in references_of(parsed))
-    if not report.ok:
-        return  # the file will be rolled back: keep validating, stop writing
+    # Valid records are written even after a problem (the file is rolled back at its end
+    # anyway) so that references to them still resolve and only real problems are reported.
     outcome = recorder.record(good)
     report.added += outcome.added
     report.unchanged += outcome.unchanged
@@ -203,6 +206,20 @@ def _unresolved(
     for location, ref in items:
         if ref.ref not in found[ref.kind]:
             yield location, ref
+
+
+def _grouped(
+    unresolved: Iterable[tuple[Location, Reference]],
+) -> Iterator[tuple[Location, Reference, int]]:
+    """One problem per missing record, at the first line naming it, with how many do."""
+    first: dict[tuple[str, str], tuple[Location, Reference]] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for location, ref in unresolved:
+        key = (ref.kind, ref.ref)
+        first.setdefault(key, (location, ref))
+        counts[key] = counts.get(key, 0) + 1
+    for key, (location, ref) in first.items():
+        yield location, ref, counts[key]
 
 
 def _reference_problem(location: Location, ref: Reference) -> Problem:
