@@ -1,0 +1,1 @@
+"""Due-diligence reports: HTML and PDF, and regulator-shaped exports."""
