@@ -7,8 +7,9 @@ its personal data (`pii_of`).
 The convention, applied to every record at every depth so that export → import → export is the
 identity in every form:
 
-- a field with no value — null, an empty string or an empty list — is left out (a CSV cell
-  cannot tell these apart from an absent field, so neither does the canonical form);
+- a field with no value — null, an empty string, an empty list or an object with no values —
+  is left out (a CSV cell cannot tell these apart from an absent field, so neither does the
+  canonical form);
 - every other field is written, defaults included (`"gender":"undisclosed"`,
   `"via_deduction":false`), so a reader never needs the model to know a value;
 - amounts and other decimals are strings with exactly the digits given (`"1700.00"` stays
@@ -78,7 +79,7 @@ def _plain(value: Any) -> Any:  # noqa: PLR0911 (one return per JSON type)
 
 
 def _no_value(value: Any) -> bool:
-    return value is None or value in ("", [])
+    return value is None or value in ("", [], {})
 
 
 def _converter(annotation: Any) -> Converter | None:  # noqa: PLR0911 (one per field type)
@@ -130,7 +131,11 @@ def _model_converter(cls: type[BaseModel]) -> Converter:
             value = values[name]
             if value is None or (may_be_empty and not value):
                 continue
-            out[name] = value if conv is None else conv(value)
+            if conv is not None:
+                value = conv(value)
+                if value == {}:  # an object with no values is no value (e.g. empty pii)
+                    continue
+            out[name] = value
         extra = model.__pydantic_extra__
         if extra:
             _extensions_seen[0] += 1

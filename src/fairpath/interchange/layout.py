@@ -101,7 +101,7 @@ class Column:
     item_shape: Shape = "text"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one instance per file: compared (and cached) by identity
 class FileLayout:
     """The columns of one CSV file / XLSX sheet and the record it holds."""
 
