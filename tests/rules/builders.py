@@ -310,7 +310,8 @@ class JourneyBuilder:
         """A payslip; net pay defaults to gross minus deductions, and a paid payslip is paid
         the day after the period unless `paid_on` says otherwise."""
         gross = Decimal(basic) + Decimal(overtime_pay) + Decimal(allowances or 0)
-        net_pay = net if net is not None else str(gross - sum(Decimal(a) for _, a in deductions))
+        deducted = sum((Decimal(a) for _, a in deductions), Decimal(0))
+        net_pay = net if net is not None else str(max(gross - deducted, Decimal(0)))
         pay_day = _day(paid_on) if paid_on else _day(end) + timedelta(days=1)
         return self.event(
             "payslip",

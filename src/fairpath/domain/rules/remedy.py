@@ -52,7 +52,7 @@ def remedy_account(
     by_rule: dict[str, Decimal] = defaultdict(Decimal)
     notes: list[Note] = []
     for finding in findings:
-        if finding.owed is None or finding.worker_ref != worker:
+        if finding.owed is None or finding.owed.amount == 0 or finding.worker_ref != worker:
             continue
         if finding.owed.currency != currency:
             notes.append(
