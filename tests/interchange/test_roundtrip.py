@@ -22,6 +22,7 @@ from fairpath.interchange import (
 )
 from fairpath.interchange.readers import Item
 from fairpath.interchange.writers import export_sort_key
+
 from .strategies import data_sets
 
 # Shrinking a whole data set takes minutes; the failing example is printed unshrunk instead.

@@ -123,12 +123,20 @@ def parse_object(obj: Any, location: Location) -> Item:
     try:
         return location, model.model_validate(obj)
     except ValidationError as exc:
-        if obj.get("kind") == "event" and (other := _misplaced_type(obj)):
+        name = _jsonl_name
+        data_failed = any(err["loc"][:1] == ("data",) for err in exc.errors())
+        if data_failed and obj.get("kind") == "event" and (other := _misplaced_type(obj)):
+            # The data is valid — for another type: one message about the type, not one per
+            # field of the data.
             value = show(obj.get("type"))
-            return location, [
-                problem("type_data_mismatch", location, "type", value=value, other=other)
-            ]
-        return location, from_validation_error(exc, location, lambda loc: (jsonl_field(loc), ""))
+            rest = from_validation_error(exc, location, name, skip=[("data",)])
+            mismatch = problem("type_data_mismatch", location, "type", value=value, other=other)
+            return location, [*rest, mismatch]
+        return location, from_validation_error(exc, location, name)
+
+
+def _jsonl_name(loc: tuple[str | int, ...]) -> tuple[str, str]:
+    return jsonl_field(loc), ""
 
 
 def parse_json_line(line: str | bytes, location: Location) -> Item:
