@@ -705,7 +705,6 @@ def _final_settlement(ctx: RuleContext, ended: Any) -> Iterator[Finding | Note]:
             rate_notes += [n for n in [_terms_note(ctx, ended.date)] if n]
     if not problems:
         return
-    assert currency is not None or benefit_owed is None
     yield Finding(
         rule_id=FINAL_SETTLEMENT_UNPAID,
         worker_ref=ctx.worker_ref,
