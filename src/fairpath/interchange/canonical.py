@@ -16,7 +16,8 @@ identity in every form:
   `"1700.00"`), never in exponent form (a JSON number `1e3` is written `"1000"`);
 - dates are `YYYY-MM-DD`; enumerations are their values; integers and booleans are JSON's;
 - `x_…` extension fields are kept as given, except that decimals inside them are written as
-  decimal strings like amounts.
+  decimal strings like amounts, and integers beyond ±(2**53 − 1) — which RFC 8785 numbers
+  cannot hold exactly — as their digits in a string.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def _plain(value: Any) -> Any:  # noqa: PLR0911 (one return per JSON type)
     """An extension value made JSON-ready (decimals as strings, as for amounts)."""
     if isinstance(value, Decimal):
         return decimal_text(value)
+    if type(value) is int and not -_MAX_EXACT_INT <= value <= _MAX_EXACT_INT:
+        return str(value)  # RFC 8785 numbers cannot hold it exactly; text can
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
