@@ -228,6 +228,7 @@ def _payslip(draw: st.DrawFn) -> dict[str, Any]:
 def events(
     draw: st.DrawFn,
     ref: str,
+    *,
     worker_refs: list[str],
     orgs: list[str],
     sites: list[str],
@@ -334,5 +335,7 @@ def data_sets(draw: st.DrawFn, max_events: int = 12) -> list[BaseModel]:
     worker_refs = draw(st.lists(refs, min_size=1, max_size=3, unique=True))
     ws = [draw(workers(r, org_refs, site_refs)) for r in worker_refs]
     event_refs = draw(st.lists(refs, max_size=max_events, unique=True))
-    evs = [draw(events(r, worker_refs, org_refs, site_refs)) for r in event_refs]
+    evs = [
+        draw(events(r, worker_refs=worker_refs, orgs=org_refs, sites=site_refs)) for r in event_refs
+    ]
     return [*orgs, *sites, *links, *ws, *evs]

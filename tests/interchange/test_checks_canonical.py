@@ -81,7 +81,7 @@ def _read(*records: dict[str, Any]) -> list[tuple[Location, BaseModel]]:
 
 def test_same_ref_with_different_content_names_both_lines() -> None:
     changed = {**FEE, "data": {**FEE["data"], "amount": "86000"}}
-    (problem,) = [p for p in check_data_set(_read(ORG, FEE, changed), lambda k, r: True)]
+    (problem,) = check_data_set(_read(ORG, FEE, changed), lambda k, r: True)
     assert problem.code == "duplicate_ref"
     assert str(problem).startswith("set.jsonl line 3, ref: event 'e-1' is also at set.jsonl line 2")
     assert "supersedes" in problem.message

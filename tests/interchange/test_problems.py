@@ -340,7 +340,7 @@ def test_xlsx_numbers_and_dates_typed_by_a_clerk_are_read_exactly(tmp_path: Path
             basic_pay=1700,
             overtime_pay=490.5,
             rest_days_worked=2,
-            period_start=datetime(2025, 3, 1),
+            period_start=datetime(2025, 3, 1),  # noqa: DTZ001 (Excel cells are naive)
             worker_ref=1001,
         ),
     )
@@ -362,8 +362,8 @@ def test_xlsx_cells_that_cannot_be_read_exactly_are_refused(tmp_path: Path) -> N
         tmp_path,
         _typed_payslip(
             net_pay=1 / 3,  # stored as 0.3333333333333333: 16 digits, computed not typed
-            basic_pay=datetime(2025, 1, 2),
-            period_end=datetime(2025, 3, 31, 17, 30),
+            basic_pay=datetime(2025, 1, 2),  # noqa: DTZ001 (Excel cells are naive)
+            period_end=datetime(2025, 3, 31, 17, 30),  # noqa: DTZ001 (Excel cells are naive)
         ),
     )
     ((_, problems),) = list(read_xlsx(path))

@@ -130,7 +130,7 @@ def note(layout: FileLayout, column: Column) -> tuple[str, str]:
 def _describe(layout: FileLayout, column: Column) -> str:
     meaning, _ = note(layout, column)
     if column.choices and column.shape in ("enum", "list"):
-        meaning += "; one of: " + ", ".join(column.choices)
+        meaning += " (choices: " + ", ".join(column.choices) + ")"
     return meaning
 
 
