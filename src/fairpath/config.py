@@ -40,6 +40,20 @@ class Settings(BaseSettings):
         default="fairpath.example/log",
         description="The journey log's origin line (C2SP tlog-checkpoint) and key name.",
     )
+    witness_policy: Path | None = Field(
+        default=None,
+        description=(
+            "A C2SP tlog-policy file naming the witnesses the log sends each new checkpoint to "
+            "(`witness <name> <vkey> <url>` lines; the url is the witness's submission prefix) "
+            "and the `quorum` that makes a checkpoint published. Default: "
+            "`witnesses.policy` in the data directory if it exists; with no policy, a checkpoint "
+            "is published as soon as the log signs it."
+        ),
+    )
+    witness_timeout: float = Field(
+        default=10.0,
+        description="Seconds to wait for each witness to answer an add-checkpoint request.",
+    )
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -52,6 +66,14 @@ class Settings(BaseSettings):
     def keys_dir(self) -> Path:
         """Where the master key and the log's signing key live."""
         return self.data_dir / "keys"
+
+    @property
+    def witness_policy_path(self) -> Path | None:
+        """The witness policy file in force, or None when the log has no witnesses."""
+        if self.witness_policy is not None:
+            return self.witness_policy
+        default = self.data_dir / "witnesses.policy"
+        return default if default.exists() else None
 
     @property
     def log_dir(self) -> Path:

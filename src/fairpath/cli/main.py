@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from fairpath.cli import context, records, setup, worker
+from fairpath.cli import context, log, receipt, records, setup, witness, worker
 from fairpath.domain.errors import FairpathError
 
 app = typer.Typer(
@@ -43,7 +43,7 @@ def main(
     ctx.call_on_close(ctx.obj.close)
 
 
-for module in (setup, records, worker):
+for module in (setup, records, worker, log, witness, receipt):
     module.register(app)
 
 

@@ -35,6 +35,8 @@ class Policy:
     witnesses: dict[str, CosignatureVerifier] = field(default_factory=dict)
     groups: dict[str, Group] = field(default_factory=dict)
     quorum: str = NONE
+    #: The optional url of each witness line: its tlog-witness submission prefix.
+    urls: dict[str, str] = field(default_factory=dict)
 
     def witnessed(self, cosigned: set[str]) -> bool:
         """True when the quorum holds given the names of witnesses that cosigned."""
@@ -132,6 +134,8 @@ class _Parser:
         verifier = parse_cosigner_vkey(args[1])
         self.new_key(verifier.public_key)
         self.policy.witnesses[args[0]] = verifier
+        if len(args) == 3:
+            self.policy.urls[args[0]] = args[2]
 
     def group(self, args: Sequence[str]) -> None:
         if len(args) < 3:

@@ -27,7 +27,7 @@ from fairpath.interchange.problems import Location, Problem, problem
 from fairpath.interchange.readers import batched
 from fairpath.interchange.sources import ordered_sources, read_source
 from fairpath.privacy.envelope import MasterKey
-from fairpath.services import keys
+from fairpath.services import journal_log, keys
 from fairpath.services.audit import write_audit
 from fairpath.services.recording import Located, Recorder
 from fairpath.storage import records as store
@@ -113,6 +113,8 @@ def import_paths(
                 progress=progress,
             )
         reports.append(report)
+    if any(r.ok and r.added for r in reports):  # sign, tile and witness what was committed
+        journal_log.publish(settings, engine, moment)
     if any(not r.ok for r in reports):
         raise ImportRejected(reports)
     return reports

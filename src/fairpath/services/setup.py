@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from fairpath.config import Settings
-from fairpath.services import keys
+from fairpath.services import journal_log, keys
 from fairpath.storage.db import migrate
 
 
@@ -22,4 +22,9 @@ def initialise(settings: Settings, engine: Engine) -> list[str]:
         )
     else:
         lines.append("master key: present")
+    created = journal_log.create_log_key(settings)
+    lines.append(
+        f"log key: {'created ' + str(journal_log.log_key_path(settings)) if created else 'present'}"
+        f"; verifier key (publish it): {journal_log.log_vkey(settings)}"
+    )
     return lines

@@ -200,6 +200,26 @@ class LogStateRow(Base):
     signed_at: Mapped[int | None] = mapped_column(BigInteger)
 
 
+class LogCheckpointRow(Base):
+    """Every checkpoint the log ever signed, with the witness cosignatures it gathered.
+
+    Inserted in the transaction that signs (the compare-and-swap on `log_state`), so the
+    history is never shorter than what was signed; monitors and `fairpath log verify` check
+    every pair of consecutive rows for consistency. `cosigned_note` is the signed note plus the
+    cosignature lines collected so far; `published_at` is set once the witness policy's quorum
+    cosigned (spec/ledger.md "Behaviour").
+    """
+
+    __tablename__ = "log_checkpoints"
+
+    size: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    root: Mapped[bytes] = mapped_column(LargeBinary)
+    note: Mapped[str] = mapped_column(Text)
+    signed_at: Mapped[int] = mapped_column(BigInteger)
+    cosigned_note: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[int | None] = mapped_column(BigInteger)
+
+
 class LogHashRow(Base):
     """Stored hashes of complete subtrees: 256 consecutive hashes of one level per row.
 

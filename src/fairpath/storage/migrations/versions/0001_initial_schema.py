@@ -71,6 +71,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_log_entries_worker_ref"), ["worker_ref"], unique=False)
 
     op.create_table(
+        "log_checkpoints",
+        sa.Column("size", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("root", sa.LargeBinary(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("signed_at", sa.BigInteger(), nullable=False),
+        sa.Column("cosigned_note", sa.Text(), nullable=True),
+        sa.Column("published_at", sa.BigInteger(), nullable=True),
+        sa.PrimaryKeyConstraint("size", name=op.f("pk_log_checkpoints")),
+    )
+    op.create_table(
         "log_hashes",
         sa.Column("level", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("chunk", sa.BigInteger(), autoincrement=False, nullable=False),
@@ -244,6 +254,7 @@ def downgrade() -> None:
     op.drop_table("worker_keys")
     op.drop_table("log_state")
     op.drop_table("log_hashes")
+    op.drop_table("log_checkpoints")
     with op.batch_alter_table("log_entries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_log_entries_worker_ref"))
 
