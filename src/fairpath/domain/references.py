@@ -52,11 +52,11 @@ def _event_references(event: Any) -> Iterator[Reference]:
     yield Reference("worker", event.worker_ref, "worker_ref")
     if event.supersedes:
         yield Reference("event", event.supersedes, "supersedes")
-    data = event.data
+    fields = event.data.__dict__  # a dict lookup: getattr on a missing pydantic field is slow
     for name in _DATA_ORG_FIELDS:
-        value = getattr(data, name, None)
+        value = fields.get(name)
         if value:
             yield Reference("organization", value, f"data.{name}")
-    site = getattr(data, "site_ref", None)
+    site = fields.get("site_ref")
     if site:
         yield Reference("site", site, "data.site_ref")
