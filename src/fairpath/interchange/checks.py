@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -51,20 +52,27 @@ def _never_known(kind: RefKind, ref: str) -> bool:
     return False
 
 
+@cache
+def _reference_fields(cls: type[BaseModel]) -> tuple[tuple[str, RefKind], ...]:
+    """The reference fields a record class has (its own, then its data's as `data.…`)."""
+    kind = cls.model_fields["kind"].default if "kind" in cls.model_fields else ""
+    own = tuple((n, k) for n, k in _RECORD_REFS.get(str(kind), ()) if n in cls.model_fields)
+    data = cls.model_fields.get("data")
+    data_cls = data.annotation if data is not None else None
+    if not (isinstance(data_cls, type) and issubclass(data_cls, BaseModel)):
+        return own
+    return own + tuple((f"data.{n}", k) for n, k in _DATA_REFS if n in data_cls.model_fields)
+
+
 def references(record: BaseModel) -> Iterator[tuple[str, RefKind, str]]:
     """(field path, kind, ref) for every reference a record makes."""
-    kind = getattr(record, "kind", "")
-    for name, target in _RECORD_REFS.get(kind, ()):
-        value = getattr(record, name, None)
-        for ref in value if isinstance(value, list) else [value]:
-            if ref is not None:
-                yield name, target, ref
-    data = getattr(record, "data", None)
-    if data is not None:
-        for name, target in _DATA_REFS:
-            ref = getattr(data, name, None)
-            if ref is not None:
-                yield f"data.{name}", target, ref
+    for path, target in _reference_fields(type(record)):
+        owner: Any = record.data if path.startswith("data.") else record  # type: ignore[attr-defined]
+        value = getattr(owner, path.removeprefix("data."))
+        if value is None:
+            continue
+        for ref in value if isinstance(value, list) else (value,):
+            yield path, target, ref
 
 
 def identity(record: BaseModel) -> tuple[str, str]:

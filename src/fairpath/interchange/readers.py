@@ -53,6 +53,7 @@ _KINDS = ", ".join([*RECORD_MODELS, "event"])
 _EVENT_TYPES = ", ".join(EVENT_MODELS)
 # A \u escape of a UTF-16 surrogate; only then is a line checked for an unpaired half.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
 _BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 _INT = re.compile(r"^-?\d+$")
 
@@ -148,8 +149,8 @@ def parse_json_line(line: str | bytes, location: Location) -> Item:
         column = getattr(exc, "colno", None)
         where = f"{reason} at character {column}" if column else reason
         return location, [problem("not_json", location, reason=where)]
-    text = line if isinstance(line, str) else line.decode("utf-8", "replace")
-    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(obj):
+    escape = _SURROGATE_ESCAPE if isinstance(line, str) else _SURROGATE_ESCAPE_BYTES
+    if escape.search(line) and _has_lone_surrogate(obj):  # type: ignore[arg-type]
         return location, [problem("lone_surrogate", location)]
     return parse_object(obj, location)
 
