@@ -8,7 +8,9 @@ tight enough that a lost or doubled abuse fails.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -49,10 +51,10 @@ def minimum_monthly(country: str, period_end: str) -> float:
 OVERTIME_LIMIT = {"MY": 104, "QA": 52, "TW": 54, "TH": 156}
 
 
-def _promised(j: WorkerJourney) -> dict[str, object]:
+def _promised(j: WorkerJourney) -> dict[str, Any]:
     pre = [c for c in j.of("contract_signed") if c["data"]["stage"] == "pre_departure"]
     source = pre[-1] if pre else j.of("job_offered")[0]
-    terms: dict[str, object] = source["data"]["terms"]
+    terms: dict[str, Any] = source["data"]["terms"]
     return terms
 
 
@@ -83,9 +85,9 @@ def substituted(j: WorkerJourney) -> bool:
             continue
         terms = contract["data"]["terms"]
         if (
-            float(terms["wage"]["amount"]) < float(promised["wage"]["amount"])  # type: ignore[index]
-            or terms["normal_hours_per_week"] > promised["normal_hours_per_week"]  # type: ignore[operator]
-            or terms["rest_days_per_week"] < promised["rest_days_per_week"]  # type: ignore[operator]
+            float(terms["wage"]["amount"]) < float(promised["wage"]["amount"])
+            or terms["normal_hours_per_week"] > promised["normal_hours_per_week"]
+            or terms["rest_days_per_week"] < promised["rest_days_per_week"]
             or (promised["housing"] == "free" and terms["housing"] != "free")
             or terms["job_title"] != promised["job_title"]
         ):
@@ -177,8 +179,8 @@ def unlicensed_chain(data: DataSet, j: WorkerJourney) -> bool:
     return False
 
 
-def share(data: DataSet, test: object) -> float:
-    hits = sum(1 for j in data.journeys if test(j))  # type: ignore[operator]
+def share(data: DataSet, test: Callable[[WorkerJourney], bool]) -> float:
+    hits = sum(1 for j in data.journeys if test(j))
     return hits / len(data.journeys)
 
 
@@ -207,7 +209,11 @@ def share(data: DataSet, test: object) -> float:
     ids=lambda value: getattr(value, "__name__", None),
 )
 def test_each_abuse_occurs_at_about_its_intended_share(
-    large: DataSet, pattern: object, intended: float, low: float, high: float
+    large: DataSet,
+    pattern: Callable[[WorkerJourney], bool],
+    intended: float,
+    low: float,
+    high: float,
 ) -> None:
     measured = share(large, pattern)
     assert intended * low <= measured <= intended * high, (measured, intended)
@@ -331,7 +337,7 @@ def test_clean_workers_are_paid_at_least_the_minimum_and_promise(large: DataSet)
     for j in large.journeys:
         if underpaid(j) or substituted(j):
             continue
-        promised = float(_promised(j)["wage"]["amount"])  # type: ignore[index]
-        per_day = _promised(j)["wage"]["per"] == "day"  # type: ignore[index]
+        promised = float(_promised(j)["wage"]["amount"])
+        per_day = _promised(j)["wage"]["per"] == "day"
         for payslip in j.of("payslip"):
             assert float(payslip["data"]["basic_pay"]) >= promised * (26 if per_day else 1)

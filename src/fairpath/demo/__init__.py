@@ -7,6 +7,20 @@ real corridors, with a realistic share of abuse (see `shares`). `write_jsonl` wr
 JSON Lines file; `events_for` sizes a data set by the number of events wanted.
 """
 
-from fairpath.demo.stream import REFERENCE_AS_OF, Counts, events_for, generate, write_jsonl
+from fairpath.demo.stream import (
+    REFERENCE_AS_OF,
+    Counts,
+    default_processes,
+    events_for,
+    generate,
+    write_jsonl,
+)
 
-__all__ = ["REFERENCE_AS_OF", "Counts", "events_for", "generate", "write_jsonl"]
+__all__ = [
+    "REFERENCE_AS_OF",
+    "Counts",
+    "default_processes",
+    "events_for",
+    "generate",
+    "write_jsonl",
+]

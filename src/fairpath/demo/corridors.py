@@ -161,9 +161,11 @@ _NEPAL_CAPPED = (
     Fee("training", "training_centre", "", 700, 1_000, 100),
 )
 # Observed: far above the cap (KNOMAD-ILO surveys: 1-7 months of earnings); here
-# NPR 90,000-160,000, i.e. about 2-4 months of a Malaysian minimum wage.
+# NPR 90,000-160,000, i.e. about 2-4 months of a Malaysian minimum wage, and the air ticket
+# that "Free Ticket" puts on the employer bought by the worker from the agency's travel agent.
 _NEPAL_EXCESS = (
     Fee("service_fee", "recruiter", "origin", 90_000, 160_000, 5_000),
+    Fee("travel", "travel_agent", "", 35_000, 55_000, 1_000),
     Fee("other", "government", "", 1_500, 1_500, 100),
     Fee("insurance", "other", "", 3_700, 3_700, 100),
     Fee("medical", "medical_centre", "", 4_500, 6_500, 500),

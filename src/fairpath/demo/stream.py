@@ -97,8 +97,10 @@ class Counts:
         return {**asdict(self), "records": self.records}
 
 
-def _block_text(seed: int, frame: Frame, start: int, stop: int) -> tuple[str, int]:
-    """Workers start..stop-1 and their events as JSON Lines text, and the number of events."""
+def _block_text(seed: int, frame: Frame, start: int, stop: int) -> tuple[bytes, int]:
+    """Workers start..stop-1 and their events as UTF-8 JSON Lines, and the number of events.
+
+    Bytes, not text: a block drawn in another process crosses back as one buffer copy."""
     encode = encoder()
     lines: list[str] = []
     events_written = 0
@@ -109,24 +111,24 @@ def _block_text(seed: int, frame: Frame, start: int, stop: int) -> tuple[str, in
         lines.extend(event_text(ref, event, encode) for event in events)
         events_written += len(events)
     lines.append("")
-    return "\n".join(lines), events_written
+    return "\n".join(lines).encode(), events_written
 
 
-def _blocks_serial(seed: int, frame: Frame, workers: int) -> Iterator[tuple[str, int]]:
+def _blocks_serial(seed: int, frame: Frame, workers: int) -> Iterator[tuple[bytes, int]]:
     for start in range(0, workers, _BLOCK):
         yield _block_text(seed, frame, start, min(workers, start + _BLOCK))
 
 
 def _blocks_parallel(
     seed: int, frame: Frame, workers: int, processes: int
-) -> Iterator[tuple[str, int]]:
+) -> Iterator[tuple[bytes, int]]:
     """The same blocks, drawn by `processes` processes, yielded in order; at most two per
     process in flight, so memory stays bounded."""
     # fork where there is one (cheap, and works for scripts read from stdin); spawn elsewhere.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-        pending: deque[Future[tuple[str, int]]] = deque()
+        pending: deque[Future[tuple[bytes, int]]] = deque()
         starts = iter(range(0, workers, _BLOCK))
         for start in starts:
             pending.append(
@@ -161,7 +163,7 @@ def write_jsonl(
     plural = {"organization": "organizations", "site": "sites", "link": "links"}
     frame = Frame.of(as_of, payslip_months, workers)
     events = 0
-    with Path(path).open("w", encoding="utf-8", newline="\n") as out:
+    with Path(path).open("wb") as out:
         out.writelines(_registry_lines(_registry(as_of, workers), encode, tally, plural))
         blocks = (
             _blocks_parallel(seed, frame, workers, processes)
@@ -179,10 +181,10 @@ def _registry_lines(
     encode: Any,
     tally: dict[str, int],
     plural: dict[str, str],
-) -> Iterator[str]:
+) -> Iterator[bytes]:
     for record in records:
         tally[plural[record["kind"]]] += 1
-        yield encode(record) + "\n"
+        yield (encode(record) + "\n").encode()
 
 
 def default_processes() -> int:
