@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
 import tracemalloc
 from itertools import islice
 from pathlib import Path
@@ -30,6 +33,25 @@ def test_same_seed_gives_byte_identical_files(tmp_path: Path) -> None:
     write_jsonl(first, workers=250, seed=42, as_of=AS_OF)
     write_jsonl(second, workers=250, seed=42, as_of=AS_OF)
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_same_seed_gives_the_same_bytes_in_another_interpreter(tmp_path: Path) -> None:
+    # A fresh interpreter with another string-hash seed: nothing may depend on set or dict
+    # iteration order, object ids or the clock.
+    script = (
+        "import sys; from datetime import date; from fairpath.demo import write_jsonl; "
+        "write_jsonl(sys.argv[1], workers=150, seed=4, as_of=date(2026, 6, 30))"
+    )
+    digests = set()
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"run-{hash_seed}.jsonl"
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        subprocess.run([sys.executable, "-c", script, str(out)], check=True, env=env)
+        digests.add(hashlib.sha256(out.read_bytes()).hexdigest())
+    here = tmp_path / "here.jsonl"
+    write_jsonl(here, workers=150, seed=4, as_of=AS_OF)
+    digests.add(hashlib.sha256(here.read_bytes()).hexdigest())
+    assert len(digests) == 1
 
 
 def test_a_different_seed_gives_a_different_data_set() -> None:

@@ -69,6 +69,7 @@ def _contract_language(j: Journey) -> tuple[str, bool]:
 
 
 def recruit(j: Journey) -> None:
+    """The job offer, the pre-departure contract (or its absence), fees and loans."""
     rng, profile = j.rng, j.profile
     j.terms = _terms(j)
     j.actual_terms = j.terms
@@ -101,10 +102,11 @@ def recruit(j: Journey) -> None:
         )
         j.first_contract = contract_day
     if profile.pays_fees:
-        _fees(j, contract_day)
+        _fees(j)
 
 
-def _fees(j: Journey, contract_day: int) -> None:
+def _fees(j: Journey) -> None:
+    """The recruitment costs the worker pays between the offer and departure."""
     rng, corridor, profile = j.rng, j.corridor, j.profile
     schedule = corridor.excess_fees if profile.above_cap else corridor.capped_fees
     first = j.offer + 1
@@ -195,6 +197,7 @@ def _loan(j: Journey, day: int) -> None:
 
 
 def travel_and_arrive(j: Journey) -> None:
+    """Departure, arrival, the on-arrival contract (sometimes substituted), the passport."""
     rng, corridor, profile = j.rng, j.corridor, j.profile
     origin, destination = corridor.origin.country, corridor.destination.country
     j.add(j.departed, "departed", "government", _IMMIGRATION, {"from_country": origin})
