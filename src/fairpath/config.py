@@ -8,6 +8,7 @@ by environment variable with the prefix `FAIRPATH_` (e.g. `FAIRPATH_DATA_DIR`,
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,6 +54,63 @@ class Settings(BaseSettings):
     witness_timeout: float = Field(
         default=10.0,
         description="Seconds to wait for each witness to answer an add-checkpoint request.",
+    )
+
+    # --- web application (docs/web.md) ---------------------------------------------------
+    https: bool = Field(
+        default=False,
+        description=(
+            "The web application is reached over HTTPS: session cookies get the `Secure` flag "
+            "and every response carries `Strict-Transport-Security`."
+        ),
+    )
+    public_url: str | None = Field(
+        default=None,
+        description=(
+            "The address people reach the web application at (scheme://host[:port]), e.g. "
+            "behind a reverse proxy. Form posts must come from this origin. Default: the "
+            "request's own scheme and Host."
+        ),
+    )
+    session_hours: float = Field(
+        default=8.0,
+        gt=0,
+        description="Hours a sign-in lasts before the person must sign in again.",
+    )
+    login_max_failures: int = Field(
+        default=5,
+        ge=1,
+        description=(
+            "Failed sign-ins allowed for one account (or one worker card) within "
+            "`login_lockout_minutes` before further attempts are refused for that long."
+        ),
+    )
+    login_max_failures_per_ip: int = Field(
+        default=50,
+        ge=1,
+        description=(
+            "Failed sign-ins allowed from one IP address within `login_lockout_minutes`; higher "
+            "than per account because workers in one dormitory often share one address."
+        ),
+    )
+    login_lockout_minutes: int = Field(
+        default=15,
+        ge=1,
+        description="Minutes failed sign-ins are counted over, and how long a lockout lasts.",
+    )
+    password_hashing: Literal["standard", "cheapest"] = Field(
+        default="standard",
+        description=(
+            "Argon2id cost for passwords and worker-card PINs: `standard` (RFC 9106 low-memory "
+            "profile) in every deployment; `cheapest` only makes test suites fast."
+        ),
+    )
+    log_tracebacks: bool = Field(
+        default=False,
+        description=(
+            "Write tracebacks of unexpected web errors to the server log. Off by default "
+            "because a traceback can carry personal data; turn on only while debugging."
+        ),
     )
 
     @property

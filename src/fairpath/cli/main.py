@@ -14,7 +14,9 @@ from typing import Annotated
 
 import typer
 
+from fairpath.cli import accounts as accounts_cli
 from fairpath.cli import context, log, receipt, records, setup, witness, worker
+from fairpath.cli import serve as serve_cli
 from fairpath.domain.errors import FairpathError
 
 app = typer.Typer(
@@ -44,6 +46,8 @@ def main(
 
 
 for module in (setup, records, worker, log, witness, receipt):
+    module.register(app)
+for module in (serve_cli, accounts_cli):
     module.register(app)
 
 

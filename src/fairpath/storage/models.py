@@ -265,3 +265,7 @@ class ImportRow(Base):
 def table_of(model: type[Base]) -> Table:
     """The Core table behind a model, typed for Core statements."""
     return cast(Table, model.__table__)
+
+
+# Accounts, sessions and grants (web application) register on the same metadata.
+from fairpath.storage import accounts as _accounts  # noqa: E402, F401

@@ -1,0 +1,30 @@
+"""`fairpath serve`: the web application (API, pages, the journey log's files)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from fairpath.cli import context
+from fairpath.web.server import serve as run_server
+from fairpath.web.server import url_of
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; 0.0.0.0 for every interface.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port to listen on.", min=0, max=65535)] = 8000,
+) -> None:
+    """Serve the web application and print its address; Ctrl-C stops it."""
+    cli = context.get(ctx)
+    engine = cli.engine()  # a clear error before listening if `fairpath init` was never run
+    typer.echo(f"fairpath is serving at {url_of(host, port, cli.settings)} (Ctrl-C to stop)")
+    run_server(cli.settings, host, port, engine)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `serve` to the app."""
+    app.command()(serve)

@@ -1,0 +1,74 @@
+"""Jinja2 templates: one environment per app, autoescaped, rendering whole pages.
+
+Autoescaping is on for every template (Jinja2 `autoescape=True`), so record fields — which come
+from uploaded files — are text, never markup. Templates receive the signed-in principal, the
+CSRF token their forms must carry and the navigation for the principal's role.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from fastapi import Request
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from starlette.responses import HTMLResponse
+
+from fairpath.web.auth import Auth
+
+
+def make_environment() -> Environment:
+    """The template environment of one app."""
+    env = Environment(
+        loader=PackageLoader("fairpath.web", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["amount"] = _amount
+    return env
+
+
+def _amount(value: Decimal | int | None) -> str:
+    if value is None:
+        return "—"
+    return format(Decimal(value), ",f")
+
+
+def navigation(auth: Auth | None) -> list[tuple[str, str]]:
+    """The links a principal's role can use, in reading order."""
+    if auth is None or auth.session is None:
+        return [("/login", "Sign in"), ("/card", "Worker card"), ("/journey-log", "Journey log")]
+    who = auth.principal
+    if not who.is_staff:
+        return [("/my", "My journey"), ("/journey-log", "Journey log")]
+    links = [
+        ("/dashboard", "Dashboard"),
+        ("/workers", "Workers"),
+        ("/findings", "Findings"),
+        ("/recruiters", "Recruiters"),
+    ]
+    if who.can_upload:
+        links.append(("/upload", "Upload data"))
+    links.append(("/journey-log", "Journey log"))
+    if who.can_manage_tokens:
+        links.append(("/tokens", "API tokens"))
+    return links
+
+
+def render(
+    request: Request, template: str, auth: Auth | None, *, http_status: int = 200, **context: Any
+) -> HTMLResponse:
+    """A page rendered with the common context."""
+    env: Environment = request.app.state.templates
+    signed_in = auth if auth is not None and auth.session is not None else None
+    html = env.get_template(template).render(
+        auth=signed_in,
+        principal=signed_in.principal if signed_in else None,
+        csrf_token=signed_in.csrf_token if signed_in else "",
+        nav=navigation(signed_in),
+        path=request.url.path,
+        **context,
+    )
+    return HTMLResponse(html, status_code=http_status, headers={"Cache-Control": "no-store"})

@@ -1,0 +1,306 @@
+"""The tenancy matrix: every role against every route of the app, with objects of others.
+
+The routes are collected from the app's router: a new route without an entry here fails
+`test_every_route_is_in_the_matrix`. Each entry lists the requests to make and the status each
+role must get. Object ids belonging to someone else answer 404 (existence does not leak);
+a page a role may not use answers 403; anonymous pages redirect to sign-in (303), anonymous
+API calls get 401. Personal-data visibility is checked per role and per worker below.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.routing import iter_route_contexts
+from starlette.routing import Mount
+
+from fairpath.services import accounts
+from tests.web.conftest import ROLES, TestClient, WebSite
+from tests.web.data import NAMES, chain_data_set
+
+STAFF_ROLES = [r for r in ROLES if r not in ("worker", "anonymous")]
+SIGNED_IN = [r for r in ROLES if r != "anonymous"]
+UPLOADERS = [
+    "platform_admin",
+    "brand_admin",
+    "brand_member",
+    "supplier_admin",
+    "supplier_member",
+    "recruiter",
+]
+TOKEN_MANAGERS = ["platform_admin", "brand_admin", "supplier_admin", "recruiter"]
+
+#: Which workers each role sees, and whose personal data it may read.
+VISIBLE = {
+    "platform_admin": {"w-1", "w-2", "w-3"},
+    "brand_admin": {"w-1", "w-2"},
+    "brand_member": {"w-1", "w-2"},
+    "supplier_admin": {"w-1", "w-2"},
+    "supplier_member": {"w-1", "w-2"},
+    "recruiter": {"w-1", "w-2"},
+    "auditor": {"w-1"},
+    "case_handler": {"w-3"},
+    "worker": {"w-2"},
+    "anonymous": set(),
+}
+PERSONAL = {
+    "platform_admin": {"w-1", "w-2", "w-3"},
+    "brand_admin": set(),
+    "brand_member": set(),
+    "supplier_admin": {"w-1"},
+    "supplier_member": {"w-1"},
+    "recruiter": {"w-1"},
+    "auditor": set(),
+    "case_handler": {"w-3"},
+    "worker": {"w-2"},
+    "anonymous": set(),
+}
+ORG_VISIBLE = {
+    "acme": {
+        "platform_admin",
+        "brand_admin",
+        "brand_member",
+        "supplier_admin",
+        "supplier_member",
+        "auditor",
+    },
+    "other-factory": {"platform_admin", "case_handler"},
+}
+ACME = next(r for r in chain_data_set() if r["ref"] == "acme")
+
+
+def expect(ok: int, allowed: list[str] | set[str], *, other: int, anonymous: int) -> dict[str, int]:
+    """`ok` for the allowed roles, `other` for the rest, `anonymous` when not signed in."""
+    out = {role: ok if role in allowed else other for role in ROLES}
+    out["anonymous"] = anonymous
+    return out
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+@dataclass
+class Case:
+    """One request and the status every role must get."""
+
+    path: str
+    statuses: dict[str, int]
+    method: str = "GET"
+    form: dict[str, str] = field(default_factory=dict)
+    upload: bool = False
+    last: bool = False  # ends the session: run after the others
+
+
+def worker_cases(template: str, *, page: bool) -> list[Case]:
+    return [
+        Case(
+            template.format(ref=ref),
+            {role: 200 if ref in VISIBLE[role] else 404 for role in ROLES if role != "anonymous"}
+            | {"anonymous": 303 if page else 401},
+        )
+        for ref in ("w-1", "w-2", "w-3", "no-such-worker")
+    ]
+
+
+def org_cases() -> list[Case]:
+    return [
+        Case(
+            f"/api/v1/organizations/{ref}",
+            {role: 200 if role in seen else 404 for role in ROLES} | {"anonymous": 401},
+        )
+        for ref, seen in ORG_VISIBLE.items()
+    ]
+
+
+API_OK = expect(200, SIGNED_IN, other=200, anonymous=401)
+STAFF_PAGE = expect(200, STAFF_ROLES, other=403, anonymous=303)
+
+MATRIX: dict[str, list[Case]] = {
+    "GET /api/v1/openapi.json": [Case("/api/v1/openapi.json", everyone(200))],
+    "GET /api/v1/me": [Case("/api/v1/me", API_OK)],
+    "GET /api/v1/workers": [Case("/api/v1/workers", API_OK)],
+    "GET /api/v1/workers/{ref}": worker_cases("/api/v1/workers/{ref}", page=False),
+    "GET /api/v1/workers/{ref}/events": worker_cases("/api/v1/workers/{ref}/events", page=False),
+    "GET /api/v1/organizations": [Case("/api/v1/organizations", API_OK)],
+    "GET /api/v1/organizations/{ref}": org_cases(),
+    "GET /api/v1/findings": [Case("/api/v1/findings", API_OK)],
+    "GET /api/v1/remedy": [Case("/api/v1/remedy", API_OK)],
+    "POST /api/v1/imports": [
+        Case(
+            "/api/v1/imports",
+            expect(201, UPLOADERS, other=403, anonymous=401),
+            method="POST",
+            upload=True,
+        )
+    ],
+    "GET /api/v1/log": [Case("/api/v1/log", everyone(200))],
+    "GET /": [Case("/", everyone(303))],
+    "GET /login": [Case("/login", everyone(200))],
+    "POST /login": [
+        Case("/login", everyone(401), method="POST", form={"login": "x@y", "password": "wrong"})
+    ],
+    "GET /card": [Case("/card", everyone(200))],
+    "POST /card": [Case("/card", everyone(401), method="POST", form={"code": "X", "pin": "1"})],
+    "POST /logout": [Case("/logout", everyone(303), method="POST", last=True)],
+    "GET /dashboard": [Case("/dashboard", STAFF_PAGE)],
+    "GET /workers": [Case("/workers", STAFF_PAGE)],
+    "GET /workers/{ref}": worker_cases("/workers/{ref}", page=True),
+    "GET /findings": [Case("/findings", STAFF_PAGE)],
+    "GET /recruiters": [Case("/recruiters", STAFF_PAGE)],
+    "GET /upload": [Case("/upload", expect(200, UPLOADERS, other=403, anonymous=303))],
+    "POST /upload": [
+        Case(
+            "/upload",
+            expect(200, UPLOADERS, other=403, anonymous=303),
+            method="POST",
+            upload=True,
+        )
+    ],
+    "GET /journey-log": [Case("/journey-log", everyone(200))],
+    "GET /my": [
+        Case("/my", expect(303, STAFF_ROLES, other=200, anonymous=303)),
+    ],
+    "GET /tokens": [Case("/tokens", expect(200, TOKEN_MANAGERS, other=403, anonymous=303))],
+    "POST /tokens": [
+        Case(
+            "/tokens",
+            expect(201, TOKEN_MANAGERS, other=403, anonymous=303),
+            method="POST",
+            form={"name": "matrix"},
+        )
+    ],
+    # Token 1 is the platform admin's (made in the fixture): anyone else revoking it gets 404.
+    "POST /tokens/{token_id}/revoke": [
+        Case(
+            "/tokens/1/revoke",
+            expect(404, TOKEN_MANAGERS, other=403, anonymous=303) | {"platform_admin": 303},
+            method="POST",
+        )
+    ],
+    "GET /healthz": [Case("/healthz", everyone(200))],
+    "GET /log/{name:path}": [
+        Case("/log/checkpoint", everyone(200)),
+        Case("/log/..%2F..%2Fkeys%2Fmaster.key", everyone(404)),
+        Case("/log/.lock", everyone(404)),
+    ],
+}
+PUBLIC_MOUNTS = {"/static"}
+
+
+def app_routes(site: WebSite) -> set[str]:
+    """ "METHOD path" of every route the app serves, through included routers."""
+    found = set()
+    for context in iter_route_contexts(site.app.routes):
+        if isinstance(context.original_route, Mount):
+            assert context.path in PUBLIC_MOUNTS, f"mount {context.path} has no matrix entry"
+            continue
+        for method in sorted((context.methods or set()) - {"HEAD"}):
+            found.add(f"{method} {context.path}")
+    return found
+
+
+def test_every_route_is_in_the_matrix(shared_site: WebSite) -> None:
+    routes = app_routes(shared_site)
+    assert routes == set(MATRIX), (
+        f"routes without a matrix entry: {sorted(routes - set(MATRIX))}; "
+        f"matrix entries without a route: {sorted(set(MATRIX) - routes)}"
+    )
+
+
+def csrf_of(client: TestClient) -> str:
+    from tests.web.conftest import CSRF_FIELD
+
+    page = client.get("/", follow_redirects=True).text
+    match = CSRF_FIELD.search(page)
+    return match.group(1) if match else ""
+
+
+def login_csrf(client: TestClient, path: str) -> str:
+    from tests.web.conftest import CSRF_FIELD
+
+    match = CSRF_FIELD.search(client.get(path).text)
+    assert match
+    return match.group(1)
+
+
+def send(client: TestClient, case: Case, csrf: str) -> Any:
+    if case.method == "GET":
+        return client.get(case.path, follow_redirects=False)
+    if case.path in ("/login", "/card"):
+        form = case.form | {"csrf_token": login_csrf(client, case.path)}
+        return client.post(case.path, data=form, follow_redirects=False)
+    files = None
+    if case.upload:
+        body = (json.dumps(ACME) + "\n").encode()
+        files = {"file": ("acme.jsonl", body, "application/jsonl")}
+    headers = {"X-CSRF-Token": csrf} if case.path.startswith("/api/") else {}
+    data = case.form | ({} if case.path.startswith("/api/") else {"csrf_token": csrf})
+    return client.post(case.path, data=data, files=files, headers=headers, follow_redirects=False)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_against_every_route(shared_site: WebSite, role: str) -> None:
+    if not accounts.api_tokens(shared_site.engine, 1):
+        accounts.create_api_token(shared_site.engine, 1, "the platform admin's own")
+    client = shared_site.client(role)
+    csrf = csrf_of(client)
+    cases = [c for entries in MATRIX.values() for c in entries]
+    failures = []
+    for case in sorted(cases, key=lambda c: c.last):
+        response = send(client, case, csrf)
+        wanted = case.statuses[role]
+        if response.status_code != wanted:
+            failures.append(f"{case.method} {case.path}: {response.status_code}, wanted {wanted}")
+    assert not failures, f"{role}: " + "; ".join(failures)
+
+
+@pytest.mark.parametrize("role", SIGNED_IN)
+def test_personal_data_only_where_the_role_may_read_it(shared_site: WebSite, role: str) -> None:
+    client = shared_site.client(role)
+    listed = {w["ref"] for w in client.get("/api/v1/workers").json()["items"]}
+    assert listed == VISIBLE[role]
+    for ref in sorted(VISIBLE[role]):
+        body = client.get(f"/api/v1/workers/{ref}", params={"personal_data": "true"}).json()
+        assert body["may_read_personal_data"] == (ref in PERSONAL[role])
+        if ref in PERSONAL[role]:
+            assert body["personal_data"]["full_name"] == NAMES[ref]
+        else:
+            assert body["personal_data"] is None
+            assert NAMES[ref] not in json.dumps(body)
+        page = client.get(f"/workers/{ref}", params={"personal": "1"})
+        assert (NAMES[ref] in page.text) == (ref in PERSONAL[role])
+
+
+def test_a_brand_never_sees_a_name_anywhere(shared_site: WebSite) -> None:
+    client = shared_site.client("brand_admin")
+    pages = ["/dashboard", "/workers", "/findings", "/recruiters", "/workers/w-1?personal=1"]
+    api = ["/api/v1/workers", "/api/v1/workers/w-1?personal_data=true", "/api/v1/organizations"]
+    for path in pages + api + ["/api/v1/workers/w-2/events"]:
+        text = client.get(path).text
+        for name in NAMES.values():
+            assert name not in text, f"{name} shown to a brand on {path}"
+
+
+def test_reading_personal_data_is_audited_and_listing_is_not(site: WebSite) -> None:
+    from sqlalchemy import select
+
+    from fairpath.storage.models import AuditRow
+
+    client = site.client("supplier_admin")
+    client.get("/api/v1/workers")
+    client.get("/api/v1/workers/w-1")
+    with site.engine.connect() as conn:
+        before = conn.execute(
+            select(AuditRow.actor).where(AuditRow.action == "read_personal_data")
+        ).all()
+    assert before == []
+    client.get("/api/v1/workers/w-1", params={"personal_data": "true"})
+    with site.engine.connect() as conn:
+        rows = conn.execute(
+            select(AuditRow.actor, AuditRow.subject).where(AuditRow.action == "read_personal_data")
+        ).all()
+    assert [tuple(r) for r in rows] == [("web:supplier-admin@test", "worker:w-1")]
