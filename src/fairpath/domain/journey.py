@@ -15,27 +15,17 @@ import re
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from functools import cache
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    ValidatorFunctionWrapHandler,
-    model_validator,
-)
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from fairpath.domain import codes
 
 # --- value types -------------------------------------------------------------------------
 
 _REF = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -47,43 +37,6 @@ def _ref(value: str) -> str:
             {"value": value[:80]},
         )
     return value
-
-
-def _iso_date(value: Any) -> Any:
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        raise PydanticCustomError(
-            "iso_date", "'{value}' is not a date; write it as YYYY-MM-DD", {"value": str(value)}
-        )
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise PydanticCustomError(
-            "iso_date", "'{value}' is not a real calendar date", {"value": value}
-        ) from None
-
-
-def _decimal(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise PydanticCustomError("number", "'{value}' is not a number", {"value": str(value)})
-        return value
-    if isinstance(value, (bool, float)):
-        # Never float (spec §2): floats would already have lost exactness.
-        raise PydanticCustomError(
-            "number", "'{value}' must be written as an exact decimal", {"value": str(value)}
-        )
-    if isinstance(value, int):
-        return Decimal(value)
-    text = str(value).strip()
-    if not _NUMBER.match(text):
-        raise PydanticCustomError(
-            "number",
-            "'{value}' is not a number; write digits with a '.' for decimals, e.g. 1200.00",
-            {"value": text[:80]},
-        )
-    return Decimal(text)
 
 
 def _country(value: str) -> str:
@@ -127,9 +80,12 @@ def _sha256(value: str) -> str:
 
 
 Ref = Annotated[str, AfterValidator(_ref)]
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-Amount = Annotated[Decimal, BeforeValidator(_decimal), Field(ge=0)]
-Number = Annotated[Decimal, BeforeValidator(_decimal), Field(ge=0)]
+# Dates and decimals use pydantic's own (compiled) parsers: ISO 8601 days, exact decimals
+# (`"1200.00"`, never via float: JSON is read with parse_float=Decimal, CSV/XLSX cells are
+# text). Their error types are turned into clerk-friendly sentences in interchange/problems.py.
+IsoDate = date
+Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+Number = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 Country = Annotated[str, AfterValidator(_country)]
 Currency = Annotated[str, AfterValidator(_currency)]
 Language = Annotated[str, AfterValidator(_language)]
@@ -140,36 +96,15 @@ Sha256 = Annotated[str, AfterValidator(_sha256)]
 
 
 class Record(BaseModel):
-    """A part of the journey format: immutable; unknown fields refused unless named `x_…`."""
+    """A part of the journey format: immutable; unknown fields kept for `unknown_fields`.
 
-    model_config = ConfigDict(frozen=True, extra="allow", strict=False, str_strip_whitespace=False)
+    Fields outside the format are allowed through validation (as pydantic "extra" fields) and
+    then refused by `unknown_fields` unless their name starts with `x_` (spec §2). Checking
+    after validation, instead of in a Python validator on every nested part, keeps validation
+    in pydantic's compiled core: a million-event import spends its time on the data.
+    """
 
-    @model_validator(mode="wrap")
-    @classmethod
-    def _refuse_unknown_fields(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        unknown = []
-        if isinstance(data, dict):
-            known = cls.model_fields
-            unknown = [k for k in data if k not in known and not str(k).startswith("x_")]
-        if not unknown:
-            return handler(data)
-        errors: list[InitErrorDetails] = [
-            {
-                "type": PydanticCustomError(
-                    "unknown_field",
-                    "'{field}' is not a field of this record; remove it or name it x_{field}",
-                    {"field": str(name)},
-                ),
-                "loc": (str(name),),
-                "input": data[name],
-            }
-            for name in unknown
-        ]
-        try:
-            handler(data)
-        except ValidationError as exc:
-            errors.extend(_as_init_errors(exc))
-        raise ValidationError.from_exception_data(cls.__name__, errors)
+    model_config = ConfigDict(frozen=True, extra="allow")
 
     @property
     def extensions(self) -> dict[str, Any]:
@@ -177,16 +112,74 @@ class Record(BaseModel):
         return dict(self.model_extra or {})
 
 
-def _as_init_errors(exc: ValidationError) -> list[InitErrorDetails]:
-    out: list[InitErrorDetails] = []
-    for err in exc.errors():
-        details: InitErrorDetails = {
-            "type": PydanticCustomError(err["type"], err["msg"]),  # keep pydantic's sentence
-            "loc": err["loc"],
-            "input": err.get("input"),
-        }
-        out.append(details)
+FieldPath = tuple[str | int, ...]
+
+
+def unknown_fields(record: Record) -> list[FieldPath]:
+    """Paths of fields in a validated record that the format does not have (`x_…` aside)."""
+    found: list[FieldPath] = []
+    _walk_extras(record, (), found)
+    return found
+
+
+def _walk_extras(model: Record, at: FieldPath, found: list[FieldPath]) -> None:
+    extra = model.__pydantic_extra__
+    if extra:
+        found.extend((*at, name) for name in extra if not name.startswith("x_"))
+    values = model.__dict__
+    for name in _nested_models(type(model)):
+        value = values[name]
+        if isinstance(value, Record):
+            _walk_extras(value, (*at, name), found)
+        elif value:
+            for index, item in enumerate(value):
+                _walk_extras(item, (*at, name, index), found)
+
+
+def unknown_fields_in(data: Any, model: type[Record]) -> list[FieldPath]:
+    """Paths of fields in raw input `data` for `model` that the format does not have.
+
+    For input that failed validation, so that unknown fields are reported together with
+    every other problem of the record.
+    """
+    found: list[FieldPath] = []
+    _walk_raw(data, model, (), found)
+    return found
+
+
+def _walk_raw(data: Any, model: type[Record], at: FieldPath, found: list[FieldPath]) -> None:
+    if not isinstance(data, dict):
+        return
+    nested = _nested_models(model)
+    for name, value in data.items():
+        if name not in model.model_fields:
+            if not str(name).startswith("x_"):
+                found.append((*at, name))
+        elif name in nested:
+            inner = nested[name]
+            if isinstance(value, list):
+                for index, item in enumerate(value):
+                    _walk_raw(item, inner, (*at, name, index), found)
+            else:
+                _walk_raw(value, inner, (*at, name), found)
+
+
+@cache
+def _nested_models(model: type[Record]) -> dict[str, type[Record]]:
+    """Fields of `model` that hold another Record (directly, optionally, or in a list)."""
+    out: dict[str, type[Record]] = {}
+    for name, info in model.model_fields.items():
+        for candidate in _flatten(info.annotation):
+            if isinstance(candidate, type) and issubclass(candidate, Record):
+                out[name] = candidate
     return out
+
+
+def _flatten(annotation: Any) -> list[Any]:
+    args = get_args(annotation)
+    if not args:
+        return [annotation]
+    return [leaf for arg in args for leaf in _flatten(arg)]
 
 
 # --- enumerations (spec §1) ------------------------------------------------------------------

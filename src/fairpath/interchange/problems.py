@@ -84,13 +84,13 @@ MESSAGES: dict[str, str] = {
     "invalid": "{value} is not valid here: {reason}",
     # the domain's own messages (fairpath.domain.journey), kept as written there
     "ref": "{message}",
-    "iso_date": "{message}",
-    "number": "{message}",
+    "iso_date": "{value} is not a date; write it as YYYY-MM-DD, e.g. 2025-01-31",
+    "number": "{value} is not a number; write digits with a '.' for decimals, e.g. 1200.00",
     "country": "{message}",
     "currency": "{message}",
     "language": "{message}",
     "sha256": "{message}",
-    "unknown_field": "{message}",
+    "unknown_field": "'{name}' is not a field of this record; remove it or name it x_{name}",
     "tier": "{message}",
     "period": "{message}",
     # across records
@@ -194,18 +194,28 @@ def _domain_message(err: ErrorDetails, personal: bool) -> str:
 
 
 _DOMAIN_CODES = frozenset(
-    {"ref", "iso_date", "number", "country", "currency", "language", "sha256", "unknown_field"}
-    | set(_MODEL_CHECK_FIELD)
+    {"ref", "country", "currency", "language", "sha256"} | set(_MODEL_CHECK_FIELD)
 )
 
 
-def translate_error(err: ErrorDetails, personal: bool) -> tuple[str, str]:  # noqa: PLR0911
+def _parser_code(kind: str) -> str | None:
+    """Our code for an error of pydantic's date or decimal parser (the domain uses both)."""
+    if kind.startswith("date_"):
+        return "iso_date"
+    if kind.startswith("decimal_") or kind == "finite_number":
+        return "number"
+    return None
+
+
+def translate_error(err: ErrorDetails, personal: bool) -> tuple[str, str]:  # noqa: PLR0911, PLR0912 - one branch per error family reads best
     """(code, message) for one pydantic error entry."""
     kind = err["type"]
     value = show(err.get("input"), personal)
     ctx: dict[str, Any] = dict(err.get("ctx", {}))
     if kind in _DOMAIN_CODES:
         return kind, _domain_message(err, personal)
+    if native := _parser_code(kind):
+        return native, MESSAGES[native].format(value=value)
     if kind == "missing":
         return "missing", MESSAGES["missing"]
     if kind in ("enum", "literal_error"):

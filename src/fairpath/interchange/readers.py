@@ -28,7 +28,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import BaseModel, ValidationError
 
-from fairpath.domain.journey import EVENT_DATA
+from fairpath.domain.journey import EVENT_DATA, Record, unknown_fields, unknown_fields_in
 from fairpath.interchange.layout import (
     EVENT_MODELS,
     RECORD_MODELS,
@@ -76,6 +76,10 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number in the journey format")
 
 
+# One decoder for every line: json.loads with parse_float builds a new decoder per call.
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_refuse_constant)
+
+
 def model_for(obj: dict[str, Any], location: Location) -> type[BaseModel] | Problem:
     """The model a JSON record names by its `kind` (and, for events, its `type`)."""
     kind = obj.get("kind")
@@ -107,10 +111,11 @@ def _misplaced_type(obj: dict[str, Any]) -> str | None:
         if event_type.value == obj.get("type"):
             continue
         try:
-            model.model_validate(data)
+            fitted = model.model_validate(data)
         except ValidationError:
             continue
-        fits.append(event_type.value)
+        if not unknown_fields(fitted):  # fields of yet another type do not fit
+            fits.append(event_type.value)
     return fits[0] if len(fits) == 1 else None
 
 
@@ -122,18 +127,36 @@ def parse_object(obj: Any, location: Location) -> Item:
     if isinstance(model, Problem):
         return location, [model]
     try:
-        return location, model.model_validate(obj)
+        record = model.model_validate(obj)
     except ValidationError as exc:
-        name = _jsonl_name
-        data_failed = any(err["loc"][:1] == ("data",) for err in exc.errors())
-        if data_failed and obj.get("kind") == "event" and (other := _misplaced_type(obj)):
-            # The data is valid — for another type: one message about the type, not one per
-            # field of the data.
-            value = show(obj.get("type"))
-            rest = from_validation_error(exc, location, name, skip=[("data",)])
-            mismatch = problem("type_data_mismatch", location, "type", value=value, other=other)
-            return location, [*rest, mismatch]
-        return location, from_validation_error(exc, location, name)
+        return location, _invalid_object(obj, model, exc, location)
+    unknown = unknown_fields(record) if isinstance(record, Record) else []
+    if unknown:
+        return location, [_unknown_field(location, path) for path in unknown]
+    return location, record
+
+
+def _unknown_field(location: Location, path: tuple[str | int, ...]) -> Problem:
+    return problem("unknown_field", location, jsonl_field(path), name=str(path[-1]))
+
+
+def _invalid_object(
+    obj: dict[str, Any], model: type[BaseModel], exc: ValidationError, location: Location
+) -> list[Problem]:
+    """Every problem of a record that failed validation, unknown fields included."""
+    unknown = unknown_fields_in(obj, model) if issubclass(model, Record) else []
+    name = _jsonl_name
+    data_failed = any(err["loc"][:1] == ("data",) for err in exc.errors())
+    if data_failed and obj.get("kind") == "event" and (other := _misplaced_type(obj)):
+        # The data is valid — for another type: one message about the type, not one per
+        # field of the data.
+        value = show(obj.get("type"))
+        outside = [_unknown_field(location, p) for p in unknown if p[:1] != ("data",)]
+        rest = from_validation_error(exc, location, name, skip=[("data",)])
+        mismatch = problem("type_data_mismatch", location, "type", value=value, other=other)
+        return [*outside, *rest, mismatch]
+    problems = [_unknown_field(location, path) for path in unknown]
+    return [*problems, *from_validation_error(exc, location, name)]
 
 
 def _jsonl_name(loc: tuple[str | int, ...]) -> tuple[str, str]:
@@ -143,7 +166,8 @@ def _jsonl_name(loc: tuple[str | int, ...]) -> tuple[str, str]:
 def parse_json_line(line: str | bytes, location: Location) -> Item:
     """Decode and validate one line of a JSON Lines file."""
     try:
-        obj = json.loads(line, parse_float=Decimal, parse_constant=_refuse_constant)
+        text = line.decode("utf-8-sig") if isinstance(line, bytes) else line
+        obj = _DECODER.decode(text)
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         reason = getattr(exc, "msg", None) or "undecodable text"
         column = getattr(exc, "colno", None)
