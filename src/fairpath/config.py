@@ -56,6 +56,22 @@ class Settings(BaseSettings):
         description="Seconds to wait for each witness to answer an add-checkpoint request.",
     )
 
+    law_overrides: list[Path] = Field(
+        default_factory=list,
+        description=(
+            "Law files (the format of docs/law-data.md) read after the packaged law tables, in "
+            "order, to add or override values; as an environment variable a JSON list, e.g. "
+            '`["/etc/fairpath/th-provinces.yaml"]`.'
+        ),
+    )
+    rates_file: Path | None = Field(
+        default=None,
+        description=(
+            "An exchange-rate CSV (`currency,year,lcu_per_usd,source,confidence`) whose rows "
+            "replace or add to the packaged annual averages."
+        ),
+    )
+
     # --- web application (docs/web.md) ---------------------------------------------------
     https: bool = Field(
         default=False,

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from fairpath.cli import accounts as accounts_cli
-from fairpath.cli import context, log, receipt, records, setup, witness, worker
+from fairpath.cli import assess, context, law, log, receipt, records, setup, witness, worker
 from fairpath.cli import serve as serve_cli
 from fairpath.domain.errors import FairpathError
 
@@ -45,7 +45,7 @@ def main(
     ctx.call_on_close(ctx.obj.close)
 
 
-for module in (setup, records, worker, log, witness, receipt):
+for module in (setup, records, worker, log, witness, receipt, assess, law):
     module.register(app)
 for module in (serve_cli, accounts_cli):
     module.register(app)

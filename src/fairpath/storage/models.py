@@ -269,3 +269,6 @@ def table_of(model: type[Base]) -> Table:
 
 # Accounts, sessions and grants (web application) register on the same metadata.
 from fairpath.storage import accounts as _accounts  # noqa: E402, F401
+
+# Assessment runs, findings and notes register on the same metadata.
+from fairpath.storage import findings as _findings  # noqa: E402, F401
