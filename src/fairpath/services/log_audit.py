@@ -210,7 +210,9 @@ def _check_tiles(
     if written > report.size:
         report.add(f"tiles were written for {written} entries but the log holds {report.size}")
         return
-    files = sorted(p for p in (root / "tile").rglob("*") if p.is_file()) if root.exists() else []
+    # `.tmp-*` files are what a writer killed mid-write leaves; no tile path names them.
+    found = (root / "tile").rglob("*") if root.exists() else iter(())
+    files = sorted(p for p in found if p.is_file() and not p.name.startswith(".tmp-"))
     for path in files:
         rel = path.relative_to(root).as_posix()
         try:
