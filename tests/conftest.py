@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,7 +56,8 @@ def _pg_database(db_engine_name: str, worker_id: str) -> Iterator[str | None]:
     if db_engine_name != "postgresql":
         yield None
         return
-    name = f"fairpath_test_{worker_id}"
+    # Unique per run, so that two test runs on one server (two developers, CI) never collide.
+    name = f"fairpath_test_{worker_id}_{uuid.uuid4().hex[:8]}"
     admin = make_engine(PG_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-import click
 import typer
 
 from fairpath.cli.main import app
@@ -15,9 +15,11 @@ from fairpath.config import Settings
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
-def command_paths(command: click.Command, prefix: str) -> Iterator[str]:
-    if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
+def command_paths(command: Any, prefix: str) -> Iterator[str]:
+    # Duck-typed: typer may bring its own copy of click, so isinstance(…, click.Group) fails.
+    subcommands = getattr(command, "commands", None)
+    if subcommands:
+        for name, sub in subcommands.items():
             yield from command_paths(sub, f"{prefix} {name}")
     else:
         yield prefix
@@ -34,7 +36,5 @@ def test_every_cli_command_has_a_section_in_docs_cli() -> None:
 
 def test_every_setting_is_documented_in_docs_settings() -> None:
     text = (DOCS / "settings.md").read_text(encoding="utf-8")
-    missing = [
-        name for name in Settings.model_fields if f"`FAIRPATH_{name.upper()}`" not in text
-    ]
+    missing = [name for name in Settings.model_fields if f"`FAIRPATH_{name.upper()}`" not in text]
     assert not missing, f"undocumented settings in docs/settings.md: {missing}"

@@ -36,8 +36,13 @@ def new_key() -> bytes:
 
 def encrypt(key: bytes, plaintext: bytes, associated_data: bytes) -> bytes:
     """Encrypt `plaintext` under `key`, bound to `associated_data`."""
+    return encrypt_with(AESGCM(key), plaintext, associated_data)
+
+
+def encrypt_with(cipher: AESGCM, plaintext: bytes, associated_data: bytes) -> bytes:
+    """`encrypt` with a cipher object made once for a key that encrypts many values."""
     nonce = os.urandom(_NONCE_BYTES)
-    return _VERSION + nonce + AESGCM(key).encrypt(nonce, plaintext, associated_data)
+    return _VERSION + nonce + cipher.encrypt(nonce, plaintext, associated_data)
 
 
 def decrypt(key: bytes, ciphertext: bytes, associated_data: bytes) -> bytes:

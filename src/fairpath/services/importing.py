@@ -16,23 +16,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import BaseModel
 from sqlalchemy import Connection, Engine
 
 from fairpath.config import Settings
 from fairpath.domain.errors import FairpathError
-from fairpath.domain.journey import Record
-from fairpath.domain.references import Reference, references_of
+from fairpath.domain.references import Reference
 from fairpath.interchange.problems import Location, Problem, problem
-from fairpath.interchange.readers import batched
-from fairpath.interchange.sources import ordered_sources, read_source
+from fairpath.interchange.sources import ordered_sources
 from fairpath.privacy.envelope import MasterKey
 from fairpath.services import journal_log, keys
 from fairpath.services.audit import write_audit
-from fairpath.services.recording import Located, Recorder
+from fairpath.services.preparing import BATCH, Outcome, Prepared, Rejected, prepared_batches
+from fairpath.services.recording import Recorder
 from fairpath.storage import records as store
 
-BATCH = 2000
 # Problems kept in memory for the report; beyond this they are counted, not kept.
 MAX_PROBLEMS_KEPT = 10_000
 
@@ -140,7 +137,7 @@ def _import_source(
             conn, master_key, now=now, origin=settings.log_origin, import_id=import_id
         )
         pending: list[tuple[Location, Reference]] = []
-        for batch in batched(read_source(source), BATCH):
+        for batch in prepared_batches(source, recorder.preparing_keys):
             _import_batch(conn, recorder, batch, report, pending)
             if progress is not None:
                 progress(len(batch))
@@ -172,24 +169,24 @@ def _import_source(
 def _import_batch(
     conn: Connection,
     recorder: Recorder,
-    batch: list[tuple[Location, BaseModel | list[Problem]]],
+    batch: list[Outcome],
     report: FileReport,
     pending: list[tuple[Location, Reference]],
 ) -> None:
-    good: list[Located] = []
-    for location, parsed in batch:
-        if isinstance(parsed, list):
-            for p in parsed:
-                report.add_problem(str(p), location.number)
-        elif isinstance(parsed, Record):
-            good.append(Located(str(location), parsed, location.number))
-            pending.extend((location, ref) for ref in references_of(parsed))
+    good: list[Prepared] = []
+    for outcome in batch:
+        if isinstance(outcome, Rejected):
+            for text in outcome.problems:
+                report.add_problem(text, outcome.line)
+        else:
+            good.append(outcome)
+            pending.extend((outcome.location, ref) for ref in outcome.references)
     # Valid records are written even after a problem (the file is rolled back at its end
     # anyway) so that references to them still resolve and only real problems are reported.
-    outcome = recorder.record(good)
-    report.added += outcome.added
-    report.unchanged += outcome.unchanged
-    for conflict in outcome.conflicts:
+    result = recorder.record(good)
+    report.added += result.added
+    report.unchanged += result.unchanged
+    for conflict in result.conflicts:
         report.add_problem(f"{conflict.where}: {conflict.message}", conflict.line)
     if len(pending) >= BATCH * 4:
         # Most references point backwards (workers before their events): settle them now so

@@ -1,0 +1,260 @@
+"""Preparing parsed records for storage: everything that needs no database, done once.
+
+For each record: its identity, the columns queries filter on, its canonical JSON without
+personal data (what the journey log commits to, spec/ledger.md), a keyed digest of the whole
+record (personal data included) to recognise a re-import, its personal data as JSON bytes for
+encryption, blind-index digests, its references, and its salted commitment leaf.
+
+None of this touches the database, so a large JSON Lines file is prepared in a second process
+while the importing process writes the previous batch (`prepared_batches`): on a 2-core
+machine that roughly halves the time of a million-event import. The pool is bounded, so
+memory stays flat in the file's size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from fairpath.domain.journey import Link, Organization, Record, Site, Worker
+from fairpath.domain.references import Reference, references_of
+from fairpath.interchange.canonical import canonical_bytes, pii_of, strip_pii, to_canonical
+from fairpath.interchange.problems import Location, Problem
+from fairpath.interchange.readers import Item, batched, parse_json_line
+from fairpath.interchange.sources import JSONL_SUFFIXES, read_source
+from fairpath.ledger.commitment import SALT_SIZE, TAG, VERSION
+from fairpath.privacy.envelope import blind_index
+
+# Which personal fields get a blind index, so staff can find a worker by them.
+BLIND_INDEXED = ("passport_number", "phone")
+BATCH = 2000
+# Files at least this large are prepared in a second process; smaller ones inline (starting
+# a process costs about a second).
+PARALLEL_FROM_BYTES = 8 * 1024 * 1024
+# Batches in flight between the two processes: enough to keep both busy, few enough that
+# memory does not grow with the file.
+IN_FLIGHT = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A record ready to store: no pydantic objects, so it crosses process boundaries cheaply."""
+
+    location: Location
+    kind: str
+    key: str
+    worker_ref: str | None
+    columns: dict[str, Any]
+    canonical_text: str
+    personal: bytes | None
+    digest: bytes
+    blind: tuple[tuple[str, bytes], ...]
+    references: tuple[Reference, ...]
+    salt: bytes
+    leaf: bytes
+
+    @property
+    def where(self) -> str:
+        """Where the record came from, as a person reads it (`payslips.csv line 14`)."""
+        return str(self.location)
+
+    @property
+    def line(self) -> int | None:
+        """The line (or row) number, to sort problems by."""
+        return self.location.number
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """The problems of one line, as sentences, with the line to sort them by."""
+
+    line: int | None
+    problems: tuple[str, ...]
+
+
+Outcome = Prepared | Rejected
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    """The derived keys preparation needs (never the master key itself)."""
+
+    digest: bytes
+    blind: bytes
+
+
+def prepare_item(item: Item, keys: Keys) -> Outcome:
+    """Prepare one parsed item (a record, or the problems found on its line)."""
+    location, parsed = item
+    if isinstance(parsed, list):
+        return Rejected(location.number, tuple(str(p) for p in parsed))
+    if not isinstance(parsed, Record):  # pragma: no cover - readers only yield records
+        raise TypeError(f"unexpected parse result {type(parsed).__name__}")
+    return prepare(parsed, location, keys)
+
+
+def prepare(record: Record, location: Location, keys: Keys) -> Prepared:
+    """Everything about `record` that storing it needs and that needs no database."""
+    kind, key = identity(record)
+    full = to_canonical(record)
+    personal = pii_of(full)
+    public = canonical_bytes(strip_pii(full)) if personal is not None else canonical_bytes(full)
+    whole = canonical_bytes(full) if personal is not None else public
+    salt = os.urandom(SALT_SIZE)
+    worker_ref = record.ref if isinstance(record, Worker) else record.__dict__.get("worker_ref")
+    return Prepared(
+        location=location,
+        kind=kind,
+        key=key,
+        worker_ref=worker_ref,
+        columns=columns_of(record),
+        canonical_text=public.decode(),
+        personal=None if personal is None else _personal_bytes(personal),
+        digest=hmac.new(keys.digest, whole, hashlib.sha256).digest(),
+        blind=_blind(record, personal, keys.blind),
+        references=tuple(references_of(record)),
+        salt=salt,
+        # The leaf commits to the record without personal data; the salt keeps it hiding.
+        # Same bytes as ledger.commitment.leaf_bytes, from the canonical bytes at hand.
+        leaf=bytes([VERSION]) + hashlib.sha256(TAG + salt + public).digest(),
+    )
+
+
+def identity(record: Record) -> tuple[str, str]:
+    """(kind, key) under which a record is unique (links: from|to|type)."""
+    if isinstance(record, Link):
+        return "link", "|".join(record.identity)
+    fields = record.__dict__  # every other top-level record has a kind and a ref
+    return str(fields["kind"]), str(fields["ref"])
+
+
+def columns_of(record: Record) -> dict[str, Any]:
+    """The columns of a record's row that queries filter on (storage/models.py)."""
+    if isinstance(record, Organization):
+        return {
+            "ref": record.ref,
+            "name": record.name,
+            "country": record.country,
+            "roles": ";".join(record.roles),
+            "iris_status": record.iris_status.value,
+        }
+    if isinstance(record, Site):
+        return {
+            "ref": record.ref,
+            "org_ref": record.org_ref,
+            "country": record.country,
+            "sector": record.sector.value,
+        }
+    if isinstance(record, Link):
+        return {
+            "from_ref": record.from_ref,
+            "to_ref": record.to_ref,
+            "type": record.type.value,
+            "tier": record.tier,
+        }
+    if isinstance(record, Worker):
+        return {
+            "ref": record.ref,
+            "origin_country": record.origin_country,
+            "destination_country": record.destination_country,
+            "sector": record.sector.value,
+            "employer_ref": record.employer_ref,
+            "site_ref": record.site_ref,
+        }
+    event = record.__dict__
+    day: date = event["date"]
+    return {
+        "ref": event["ref"],
+        "worker_ref": event["worker_ref"],
+        "type": event["type"].value,
+        "date": day,
+        "supersedes_ref": event["supersedes"],
+    }
+
+
+def _personal_bytes(personal: dict[str, Any]) -> bytes:
+    return json.dumps(personal, sort_keys=True, ensure_ascii=False).encode()
+
+
+def _blind(
+    record: Record, personal: dict[str, Any] | None, key: bytes
+) -> tuple[tuple[str, bytes], ...]:
+    if not isinstance(record, Worker) or not personal:
+        return ()
+    return tuple(
+        (name, blind_index(key, name, str(personal[name])))
+        for name in BLIND_INDEXED
+        if personal.get(name)
+    )
+
+
+# --- the stream of prepared batches for one source ------------------------------------------
+
+
+def prepared_batches(source: Path, keys: Keys) -> Iterator[list[Outcome]]:
+    """Batches of prepared records of one source, in file order."""
+    if source.suffix.lower() in JSONL_SUFFIXES and _large(source):
+        yield from _parallel_jsonl(source, keys)
+        return
+    for batch in batched(read_source(source), BATCH):
+        yield [prepare_item(item, keys) for item in batch]
+
+
+def _large(source: Path) -> bool:
+    try:
+        return source.stat().st_size >= PARALLEL_FROM_BYTES
+    except OSError:
+        return False
+
+
+def _parallel_jsonl(source: Path, keys: Keys) -> Iterator[list[Outcome]]:
+    # "spawn", not fork: the importing process may hold database connections and threads.
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool, source.open("rb") as handle:
+        in_flight: deque[Any] = deque()
+        for chunk in _numbered_chunks(handle):
+            in_flight.append(pool.apply_async(_prepare_lines, (chunk, source.name, keys)))
+            if len(in_flight) >= IN_FLIGHT:
+                yield in_flight.popleft().get()
+        while in_flight:
+            yield in_flight.popleft().get()
+
+
+def _numbered_chunks(handle: Any) -> Iterator[tuple[int, list[bytes]]]:
+    number = 1
+    while True:
+        lines: list[bytes] = []
+        for line in handle:
+            lines.append(line)
+            if len(lines) == BATCH:
+                break
+        if not lines:
+            return
+        yield number, lines
+        number += len(lines)
+
+
+def _prepare_lines(chunk: tuple[int, Sequence[bytes]], label: str, keys: Keys) -> list[Outcome]:
+    first, lines = chunk
+    out: list[Outcome] = []
+    for offset, line in enumerate(lines):
+        if not line.strip():
+            continue  # blank lines are allowed between records
+        out.append(prepare_item(parse_json_line(line, Location(label, first + offset)), keys))
+    return out
+
+
+def outcome_of(location: Location, parsed: BaseModel | list[Problem], keys: Keys) -> Outcome:
+    """Prepare one record parsed elsewhere (the web form or API)."""
+    return prepare_item((location, parsed), keys)
