@@ -96,7 +96,7 @@ def assess(
     engine = cli.engine()
     run = assess_data_set(cli.settings, engine, as_of=day, worker_ref=worker, actor=context.actor())
     if output is OutputFormat.TABLE:
-        _print_table(engine, run, limit)
+        print_run_summary(engine, run, limit)
         return
     if output is OutputFormat.JSON:
         _print_json(engine, run, sys.stdout)
@@ -152,7 +152,7 @@ def _print_csv(findings: Iterable[StoredFinding], out: TextIO) -> None:
 # --- table: a summary a terminal can hold -----------------------------------------------------
 
 
-def _print_table(engine: Engine, run: AssessmentRun, limit: int) -> None:
+def print_run_summary(engine: Engine, run: AssessmentRun, limit: int) -> None:
     scope = f"worker {run.worker_ref}" if run.worker_ref else _count(run.workers, "worker")
     typer.echo(
         f"Assessment run {run.id} as of {run.as_of.isoformat()}: {scope}, "

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from fairpath.cli import accounts as accounts_cli
-from fairpath.cli import assess, context, law, log, receipt, records, setup, witness, worker
+from fairpath.cli import assess, context, demo, law, log, receipt, records, setup, witness, worker
 from fairpath.cli import serve as serve_cli
 from fairpath.domain.errors import FairpathError
 
@@ -47,7 +47,7 @@ def main(
 
 for module in (setup, records, worker, log, witness, receipt, assess, law):
     module.register(app)
-for module in (serve_cli, accounts_cli):
+for module in (serve_cli, accounts_cli, demo):
     module.register(app)
 
 
