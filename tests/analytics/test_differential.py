@@ -1,0 +1,97 @@
+"""The bulk engine agrees with the per-worker engine, finding for finding and to the minor unit,
+on thousands of generated journeys (spec/rules.md; docs/analytics.md "Exactness")."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fairpath.analytics import BULK_RULES, assess_bulk, frames_from_events
+from fairpath.domain.law import LawBook
+from fairpath.domain.money import minor_units
+from fairpath.domain.rates import RateTable
+from fairpath.domain.rules import NoteKind, assess
+from tests.rules.builders import JourneyBuilder
+
+from .generate import AS_OF, journey
+
+Row = tuple[Any, ...]
+
+
+def per_worker(
+    builders: list[JourneyBuilder], law: LawBook, rates: RateTable
+) -> tuple[set[Row], set[Row]]:
+    findings: set[Row] = set()
+    notes: set[Row] = set()
+    for j in builders:
+        result = assess(j.build(), law, rates, AS_OF, rules=BULK_RULES)
+        for f in result.findings:
+            owed = (
+                None if f.owed is None else int(f.owed.amount.scaleb(minor_units(f.owed.currency)))
+            )
+            currency = None if f.owed is None else f.owed.currency
+            findings.add((f.rule_id, f.worker_ref, f.severity.value, f.evidence, owed, currency))
+        for n in result.notes:
+            if n.kind is NoteKind.INSUFFICIENT_DATA:
+                notes.add((n.rule_id, n.worker_ref, n.missing, n.evidence))
+    return findings, notes
+
+
+def bulk(
+    builders: list[JourneyBuilder], law: LawBook, rates: RateTable
+) -> tuple[set[Row], set[Row], int]:
+    data = frames_from_events(
+        [j.worker for j in builders],
+        [e for j in builders for e in j.events],
+        [s for j in builders for s in j.sites],
+    )
+    result = assess_bulk(data, law, rates, AS_OF)
+    findings = {
+        (
+            r["rule_id"],
+            r["worker_ref"],
+            r["severity"],
+            tuple(r["evidence"]),
+            r["owed_minor"],
+            r["currency"],
+        )
+        for r in result.findings.iter_rows(named=True)
+    }
+    notes = {
+        (r["rule_id"], r["worker_ref"], r["missing"], tuple(r["evidence"]))
+        for r in result.notes.iter_rows(named=True)
+    }
+    assert result.findings.height == len(findings), "a finding is reported twice"
+    return findings, notes, result.fallback
+
+
+def test_three_thousand_seeded_journeys_give_the_same_findings_and_amounts(
+    law: LawBook, rates: RateTable
+) -> None:
+    rng = random.Random(20260331)
+    builders = [journey(rng, n) for n in range(3000)]
+    expected_f, expected_n = per_worker(builders, law, rates)
+    got_f, got_n, fallback = bulk(builders, law, rates)
+    assert got_f == expected_f, (sorted(got_f - expected_f)[:5], sorted(expected_f - got_f)[:5])
+    assert got_n == expected_n, (sorted(got_n - expected_n)[:5], sorted(expected_n - got_n)[:5])
+    # The data set is varied enough to matter: every rule fires, money is owed, notes appear.
+    assert {f[0] for f in expected_f} == set(BULK_RULES)
+    assert sum(1 for f in expected_f if f[4]) > 1000
+    assert len(expected_n) > 100
+    # Most of it is decided columnar, not by the per-worker arithmetic.
+    assert fallback < 0.1 * len(builders) * len(BULK_RULES)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.randoms(use_true_random=False), st.integers(min_value=1, max_value=12))
+def test_any_generated_batch_gives_the_same_findings(
+    law: LawBook, rates: RateTable, rng: random.Random, size: int
+) -> None:
+    builders = [journey(rng, n) for n in range(size)]
+    expected_f, expected_n = per_worker(builders, law, rates)
+    got_f, got_n, _ = bulk(builders, law, rates)
+    assert got_f == expected_f
+    assert got_n == expected_n
