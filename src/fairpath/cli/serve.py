@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from fairpath.cli import context
+from fairpath.web.server import bind, url_of
 from fairpath.web.server import serve as run_server
-from fairpath.web.server import url_of
 
 
 def serve(
@@ -21,8 +21,10 @@ def serve(
     """Serve the web application and print its address; Ctrl-C stops it."""
     cli = context.get(ctx)
     engine = cli.engine()  # a clear error before listening if `fairpath init` was never run
-    typer.echo(f"fairpath is serving at {url_of(host, port, cli.settings)} (Ctrl-C to stop)")
-    run_server(cli.settings, host, port, engine)
+    sock = bind(host, port)
+    bound_port = sock.getsockname()[1]
+    typer.echo(f"fairpath is serving at {url_of(host, bound_port, cli.settings)} (Ctrl-C to stop)")
+    run_server(cli.settings, sock, engine)
 
 
 def register(app: typer.Typer) -> None:

@@ -677,6 +677,7 @@ def _demo_account(
     settings: Settings, engine: Engine, role: Role, login: str, org: str | None
 ) -> DemoAccount:
     password = secrets.token_urlsafe(12)
+    label = f"{role.value} ({org})" if org else role.value
     with engine.begin() as conn:
         found = conn.scalar(select(_accounts.c.id).where(_accounts.c.login == login))
         if found is not None:
@@ -685,11 +686,10 @@ def _demo_account(
                 .where(_accounts.c.id == found)
                 .values(password_hash=password_hasher(settings).hash(password))
             )
-            return DemoAccount(role.value, login, password)
+            return DemoAccount(label, login, password)
     create_account(
         settings, engine, login=login, role=role, password=password, actor="demo", org_ref=org
     )
-    label = f"{role.value} ({org})" if org else role.value
     return DemoAccount(label, login, password)
 
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import JSONResponse
 
 from fairpath.domain.errors import ConflictError, FairpathError, InvalidInputError, NotFoundError
+from fairpath.services.access import UploadRefused
 from fairpath.services.accounts import LoginRefused, LoginThrottled
 from fairpath.services.importing import ImportRejected
 
@@ -64,19 +65,21 @@ class HttpProblem(Exception):
         self.headers = headers or {}
 
 
+#: Domain and service errors → HTTP status; the first matching class wins.
+STATUS_OF: tuple[tuple[type[FairpathError], int], ...] = (
+    (NotFoundError, 404),
+    (UploadRefused, 403),
+    (LoginThrottled, 429),
+    (LoginRefused, 401),
+    (ConflictError, 409),
+    (InvalidInputError, 422),
+    (ImportRejected, 422),
+)
+
+
 def status_of(error: FairpathError) -> int:
-    """The HTTP status for a domain or service error."""
-    if isinstance(error, NotFoundError):
-        return 404
-    if isinstance(error, LoginThrottled):
-        return 429
-    if isinstance(error, LoginRefused):
-        return 401
-    if isinstance(error, ConflictError):
-        return 409
-    if isinstance(error, InvalidInputError | ImportRejected):
-        return 422
-    return 400
+    """The HTTP status for a domain or service error (400 for any other)."""
+    return next((status for kind, status in STATUS_OF if isinstance(error, kind)), 400)
 
 
 def problem_response(

@@ -7,7 +7,7 @@ logs one line per request with the route *template* instead (`fairpath.web.acces
 
 from __future__ import annotations
 
-import logging
+import socket
 from typing import Any
 
 import uvicorn
@@ -64,9 +64,20 @@ def make_server(
     return uvicorn.Server(config)
 
 
-def serve(settings: Settings, host: str, port: int, engine: Engine | None = None) -> None:
-    """Serve until interrupted."""
-    logging.getLogger("fairpath.web").info(
-        "fairpath is serving at %s", url_of(host, port, settings)
-    )
-    make_server(settings, host, port, engine).run()
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket (port 0 picks a free port), so the printed URL is the real one."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    return sock
+
+
+def serve(
+    settings: Settings,
+    sock: socket.socket,
+    engine: Engine | None = None,
+) -> None:
+    """Serve on the bound socket until interrupted."""
+    host, port = sock.getsockname()[:2]
+    make_server(settings, host, port, engine).run(sockets=[sock])
