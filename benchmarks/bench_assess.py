@@ -1,0 +1,372 @@
+"""Benchmark of the bulk rule engine (fairpath.analytics) against the per-worker engine and
+one DuckDB SQL query, on a generated Parquet data set of workers and payslips.
+
+Run: .venv/bin/python benchmarks/bench_assess.py [--payslips N | --quick] [--repeat R]
+Writes benchmarks/results/assess.json. Each measurement runs in a child process, which
+reports its own peak RSS (ru_maxrss), so peaks of different measurements never mix; each is
+repeated and the best time kept (the machine is shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from fairpath.analytics import BULK_RULES, assess_bulk, scan_parquet
+from fairpath.analytics.frames import SCHEMAS
+from fairpath.data import load_law_book, load_rates
+
+RESULTS = Path(__file__).resolve().parent / "results" / "assess.json"
+AS_OF = date(2026, 3, 31)
+SLIPS_PER_WORKER = 12
+#: destination, currency, sector, monthly wage around the minimum, minor units
+PLACES = [
+    ("MY", "MYR", "manufacturing", 1700, 2),
+    ("QA", "QAR", "construction", 1000, 2),
+    ("TW", "TWD", "manufacturing", 28590, 2),
+    ("HK", "HKD", "domestic_work", 4990, 2),
+    ("TH", "THB", "agriculture", 10000, 2),
+    ("SA", "SAR", "construction", 1500, 2),
+    ("AE", "AED", "construction", 1200, 2),
+]
+
+
+def _money(values: Any) -> pl.Series:
+    """Integer minor units → Decimal(38, 6) (exact)."""
+    return pl.Series(values, dtype=pl.Int64).cast(pl.Decimal(38, 6)) / 100
+
+
+def generate(n_payslips: int, directory: Path, seed: int = 7) -> None:
+    """Workers (n / 12) with a pre-departure contract each and 12 monthly payslips (2025),
+    realistic values around each destination's minimum wage, deterministic by `seed`."""
+    rng = np.random.default_rng(seed)
+    n_workers = max(1, n_payslips // SLIPS_PER_WORKER)
+    place = rng.integers(0, len(PLACES), n_workers)
+    dest = np.array([p[0] for p in PLACES])[place]
+    ccy = np.array([p[1] for p in PLACES])[place]
+    sector = np.array([p[2] for p in PLACES])[place]
+    wage = np.array([p[3] for p in PLACES])[place] * 100  # minor units
+    refs = pl.Series([f"w{i}" for i in range(n_workers)])
+    pl.DataFrame(
+        {"worker_ref": refs, "origin": "NP", "destination": dest, "sector": sector, "region": None},
+        schema=SCHEMAS["workers"],
+    ).write_parquet(directory / "workers.parquet")
+    promised = (wage * rng.choice([1.0, 1.0, 1.1, 1.25], n_workers)).astype(np.int64)
+    pl.DataFrame(
+        {
+            "worker_ref": refs,
+            "ref": refs + "-c",
+            "date": date(2024, 12, 1),
+            "supersedes": None,
+            "stage": "pre_departure",
+            "employer_ref": "employer",
+            "wage_amount": _money(promised),
+            "wage_currency": ccy,
+            "wage_per": "month",
+            "hours_per_week": _money(np.full(n_workers, 4800)),
+            "rest_days_per_week": pl.Series(rng.choice([1, 1, 1, 0], n_workers), dtype=pl.Int32),
+            "overtime_multiplier": _money(np.full(n_workers, 150)),
+        },
+        schema=SCHEMAS["terms"],
+    ).write_parquet(directory / "terms.parquet")
+    n = n_workers * SLIPS_PER_WORKER
+    w = np.repeat(np.arange(n_workers), SLIPS_PER_WORKER)
+    month = np.tile(np.arange(1, 13), n_workers)
+    starts = pl.date_range(date(2025, 1, 1), date(2025, 12, 1), "1mo", eager=True)
+    ends = starts.dt.month_end()
+    basic = (promised[w] * rng.choice([1.0, 1.0, 1.0, 0.97, 0.9999], n)).astype(np.int64)
+    ot_hours = rng.choice([0, 0, 20, 40, 60, 104, 110], n)
+    ot_pay = (ot_hours * promised[w] / 208 * rng.choice([1.5, 1.5, 1.0], n)).astype(np.int64)
+    deduct = (rng.random(n) < 0.3) * (basic * rng.choice([0.1, 0.3, 0.6], n)).astype(np.int64)
+    recruit = (rng.random(n) < 0.05) * (basic * 0.1).astype(np.int64)
+    net = basic + ot_pay - deduct - recruit
+    paid = rng.random(n) > 0.03
+    paid_on = pl.Series(ends[month - 1]) + pl.Series(
+        rng.choice([1, 3, 5, 9, 20], n) * 86_400_000, dtype=pl.Duration("ms")
+    )
+    frame = pl.DataFrame(
+        {
+            "worker_ref": refs[w],
+            "ref": refs[w] + "-p" + pl.Series(month.astype(str)),
+            "date": ends[month - 1],
+            "supersedes": None,
+            "period_start": starts[month - 1],
+            "period_end": ends[month - 1],
+            "currency": ccy[w],
+            "normal_hours": _money(np.full(n, 20800)),
+            "overtime_hours": _money(ot_hours * 100),
+            "rest_days_worked": pl.Series(rng.choice([0, 0, 0, 1, 4], n), dtype=pl.Int32),
+            "basic_pay": _money(basic),
+            "overtime_pay": _money(ot_pay),
+            "allowances": _money(np.zeros(n, dtype=np.int64)),
+            "net_pay": _money(net),
+            "paid_on": paid_on.cast(pl.Date).zip_with(
+                pl.Series(paid), pl.Series([None] * n, dtype=pl.Date)
+            ),
+            "paid_amount": None,
+            "_d": _money(deduct),
+            "_r": _money(recruit),
+        }
+    )
+    item = pl.struct(pl.lit("housing").alias("kind"), pl.col("_d").alias("amount"))
+    fee = pl.struct(pl.lit("recruitment_fee").alias("kind"), pl.col("_r").alias("amount"))
+    none = pl.lit([], dtype=SCHEMAS["payslips"]["deductions"])
+    frame = frame.with_columns(
+        pl.concat_list(
+            pl.when(pl.col("_d") > 0).then(pl.concat_list(item)).otherwise(none),
+            pl.when(pl.col("_r") > 0).then(pl.concat_list(fee)).otherwise(none),
+        ).alias("deductions")
+    ).select(list(SCHEMAS["payslips"]))
+    frame.cast(pl.Schema(SCHEMAS["payslips"])).write_parquet(directory / "payslips.parquet")
+
+
+# --- measurements (each in a child process) ------------------------------------------------------
+
+
+def measure_bulk(directory: Path) -> dict[str, Any]:
+    law, rates = load_law_book(), load_rates()
+    data = scan_parquet(directory)
+    t0 = time.perf_counter()
+    result = assess_bulk(data, law, rates, AS_OF)
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "findings": result.findings.height, "fallback": result.fallback}
+
+
+def measure_per_worker(directory: Path, sample: int) -> dict[str, Any]:
+    """The per-worker engine on the first `sample` payslips' workers (journeys built first,
+    not timed)."""
+    from fairpath.analytics import engine
+    from fairpath.domain.rules import Journey, assess
+
+    law, rates = load_law_book(), load_rates()
+    data = scan_parquet(directory)
+    workers = data.workers.head(max(1, sample // SLIPS_PER_WORKER)).collect()
+    refs = workers["worker_ref"].to_list()
+    keep = pl.col("worker_ref").is_in(refs)
+    events: dict[str, list[Any]] = {r: [] for r in refs}
+    for name in ("payslips", "terms"):
+        for row in data.frame(name).filter(keep).collect().iter_rows(named=True):
+            events[row["worker_ref"]].append(engine._event(name, row))
+    journeys = [
+        Journey.from_events(engine._worker(w)[0], events[w["worker_ref"]])
+        for w in workers.iter_rows(named=True)
+    ]
+    payslips = sum(len(j.events) - 1 for j in journeys)
+    t0 = time.perf_counter()
+    count = sum(len(assess(j, law, rates, AS_OF, rules=BULK_RULES).findings) for j in journeys)
+    return {"seconds": time.perf_counter() - t0, "payslips": payslips, "findings": count}
+
+
+DUCKDB_SQL = """
+WITH p AS (
+  SELECT s.*, w.destination, w.sector, '' AS region_key,
+         t.wage_amount AS p_amount, t.hours_per_week AS p_hpw, t.rest_days_per_week AS p_rest,
+         t.overtime_multiplier AS p_mult, t.ref AS p_ref,
+         datediff('day', s.period_start, s.period_end) + 1 AS days,
+         date_diff('month', s.period_start, s.period_end + 1) AS guess
+  FROM read_parquet('{d}/payslips.parquet') s
+  JOIN read_parquet('{d}/workers.parquet') w USING (worker_ref)
+  LEFT JOIN (SELECT * FROM read_parquet('{d}/terms.parquet') WHERE stage = 'pre_departure'
+             QUALIFY row_number() OVER (PARTITION BY worker_ref ORDER BY date DESC, ref DESC) = 1) t
+    USING (worker_ref)
+  WHERE s.date <= DATE '{as_of}'
+    AND s.ref NOT IN (SELECT supersedes FROM read_parquet('{d}/payslips.parquet')
+                      WHERE supersedes IS NOT NULL)
+), m AS (
+  SELECT *, CASE WHEN period_start + to_months(guess) <= period_end + 1 THEN guess
+                 ELSE guess - 1 END AS whole
+  FROM p
+), q AS (
+  SELECT m.*,
+    datediff('day', period_start + to_months(whole), period_end) + 1 AS rest_days_left,
+    datediff('day', period_start + to_months(whole),
+             (period_start + to_months(whole)) + INTERVAL 1 MONTH) AS month_days
+  FROM m
+), f AS (
+  SELECT q.*, l.*,
+    CAST(CASE WHEN rest_days_left > 0 THEN whole * month_days + rest_days_left ELSE whole END
+         AS HUGEINT) AS mn,
+    CAST(CASE WHEN rest_days_left > 0 THEN month_days ELSE 1 END AS HUGEINT) AS md,
+    CAST(basic_pay * 1000000 AS HUGEINT) AS basic_u,
+    CAST(overtime_pay * 1000000 AS HUGEINT) AS otpay_u,
+    CAST(overtime_hours * 1000000 AS HUGEINT) AS ot_u,
+    CAST(p_amount * 1000000 AS HUGEINT) AS pa_u,
+    CAST(p_hpw * 1000000 AS HUGEINT) AS hpw_u,
+    CAST(p_mult * 1000000 AS HUGEINT) AS pm_u,
+    CAST(net_pay * 1000000 AS HUGEINT) AS net_u,
+    CAST(coalesce(paid_amount, CASE WHEN paid_on IS NULL THEN 0 ELSE net_pay END) * 1000000
+         AS HUGEINT) AS paid_u,
+    CAST(list_sum(list_transform(deductions, lambda x: x.amount)) * 1000000 AS HUGEINT) AS ded_u,
+    CAST(coalesce(list_sum(list_transform(list_filter(deductions,
+         lambda x: x.kind IN ('recruitment_fee', 'deposit')), lambda x: x.amount)), 0) * 1000000
+         AS HUGEINT) AS rec_u
+  FROM q ASOF LEFT JOIN law l
+    ON q.destination = l.destination AND q.sector = l.sector AND q.region_key = l.region_key
+   AND q.period_end >= l.valid_from
+)
+SELECT
+  count(*) FILTER (WHERE mw_month_u IS NOT NULL
+                   AND mw_month_u * mn * 100 > basic_u * md * 100 + md * 50000000) AS bmw,
+  count(*) FILTER (WHERE pa_u * mn * 100 > basic_u * md * 100 + md * 50000000) AS bpw,
+  count(*) FILTER (WHERE ot_u > 0 AND ot_u * pa_u * greatest(pm_u, coalesce(ot_mult_u, 0)) * 3
+                   * 100 > otpay_u * 13 * hpw_u * 1000000 * 100 + 13 * hpw_u * 1000000000000 * 50)
+    AS otu,
+  count(*) FILTER (WHERE rec_u > 0 OR (cap_u IS NOT NULL AND coalesce(ded_u, 0) * 100000000
+                   > (basic_u + otpay_u) * cap_u)) AS ud,
+  count(*) FILTER (WHERE (paid_on IS NULL AND net_u > paid_u AND deadline_days IS NOT NULL
+                          AND period_end + deadline_days < DATE '{as_of}')
+                      OR (paid_on IS NOT NULL AND ((deadline_days IS NOT NULL
+                          AND paid_on > period_end + deadline_days) OR net_u > paid_u))) AS ww,
+  count(*) FILTER (WHERE ot_u > 0 AND ot_u * 84 * md > least(
+      lim_day_u * (7 - coalesce(rest_days, 1)) * days * 12 * md, lim_week_u * days * 12 * md,
+      lim_month_u * mn * 84, lim_3_months_u * mn * 28, lim_year_u * mn * 7)) AS eo,
+  count(*) FILTER (WHERE greatest(rest_days, p_rest) > 0 AND rest_days_worked
+                   >= greatest(rest_days, p_rest) * greatest(days // 7, 1)) AS nwr
+FROM f
+"""
+
+
+def measure_duckdb(directory: Path) -> dict[str, Any]:
+    import duckdb
+
+    from fairpath.analytics.lawframe import law_frame
+
+    law_book = load_law_book()
+    workers = pl.read_parquet(directory / "workers.parquet")
+    combos = [(d, s, "") for d, s in workers.select("destination", "sector").unique().rows()]
+    law = law_frame(law_book, combos)
+    law_path = directory / "law.parquet"
+    law.with_columns(pl.col(pl.Int128).cast(pl.Int64)).write_parquet(law_path)
+    con = duckdb.connect()
+    con.execute(f"CREATE VIEW law AS SELECT * FROM read_parquet('{law_path}')")
+    sql = DUCKDB_SQL.format(d=directory, as_of=AS_OF.isoformat())
+    t0 = time.perf_counter()
+    row = con.execute(sql).fetchone()
+    return {"seconds": time.perf_counter() - t0, "counts": list(row or ())}
+
+
+def child(kind: str, directory: Path, sample: int) -> dict[str, Any]:
+    """Run one measurement in a fresh process; returns its figures and its peak RSS."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            kind,
+            "--dir",
+            str(directory),
+            "--sample",
+            str(sample),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def best(kind: str, directory: Path, sample: int, repeat: int) -> dict[str, Any]:
+    runs = [child(kind, directory, sample) for _ in range(repeat)]
+    top = min(runs, key=lambda r: float(r["seconds"]))
+    top["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+    top["runs_seconds"] = [round(r["seconds"], 3) for r in runs]
+    return top
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--payslips", type=int, default=10_000_000)
+    parser.add_argument("--quick", action="store_true", help="1,000,000 payslips")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--sample", type=int, default=20_000, help="payslips for the per-worker run"
+    )
+    parser.add_argument("--child", choices=["generate", "bulk", "per_worker", "duckdb"])
+    parser.add_argument("--dir", type=Path)
+    args = parser.parse_args()
+    if args.child == "generate":
+        generate(args.payslips, args.dir)
+        return
+    if args.child:
+        runners: dict[str, Callable[[], dict[str, Any]]] = {
+            "bulk": lambda: measure_bulk(args.dir),
+            "per_worker": lambda: measure_per_worker(args.dir, args.sample),
+            "duckdb": lambda: measure_duckdb(args.dir),
+        }
+        figures = runners[args.child]()
+        figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(figures))
+        return
+    n = 1_000_000 if args.quick else args.payslips
+    with tempfile.TemporaryDirectory(prefix="fairpath-bench-") as tmp:
+        directory = Path(tmp)
+        t0 = time.perf_counter()
+        # In a child too: Linux keeps a parent's peak RSS in its children's ru_maxrss, so the
+        # parent must stay small for the children's peaks to be their own.
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                "generate",
+                "--dir",
+                str(directory),
+                "--payslips",
+                str(n),
+            ],
+            check=True,
+        )
+        n = pl.scan_parquet(directory / "payslips.parquet").select(pl.len()).collect().item()
+        gen_seconds = time.perf_counter() - t0
+        bulk = best("bulk", directory, args.sample, args.repeat)
+        per_worker = best("per_worker", directory, args.sample, args.repeat)
+        duck = best("duckdb", directory, args.sample, args.repeat)
+    bulk_rate = n / bulk["seconds"]
+    pw_rate = per_worker["payslips"] / per_worker["seconds"]
+    duck_rate = n / duck["seconds"]
+    report = {
+        "payslips": n,
+        "workers": n // SLIPS_PER_WORKER,
+        "rules": list(BULK_RULES),
+        "cpus": os.cpu_count(),
+        "generate_seconds": round(gen_seconds, 2),
+        "bulk": {**bulk, "payslips_per_second": round(bulk_rate)},
+        "per_worker": {**per_worker, "payslips_per_second": round(pw_rate)},
+        "duckdb": {**duck, "payslips_per_second": round(duck_rate)},
+        "bulk_vs_per_worker": round(bulk_rate / pw_rate, 1),
+        "bulk_vs_duckdb": round(bulk_rate / duck_rate, 2),
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"{'engine':<12} {'payslips':>12} {'seconds':>9} {'payslips/s':>12} {'peak RSS MB':>12}")
+    for name, r, count in (
+        ("bulk", bulk, n),
+        ("per-worker", per_worker, per_worker["payslips"]),
+        ("duckdb", duck, n),
+    ):
+        print(
+            f"{name:<12} {count:>12,} {r['seconds']:>9.2f} {count / r['seconds']:>12,.0f} "
+            f"{r['peak_rss_mb']:>12,.0f}"
+        )
+    print(
+        f"bulk / per-worker: {report['bulk_vs_per_worker']}×   bulk / duckdb: "
+        f"{report['bulk_vs_duckdb']}×   (written to {RESULTS})"
+    )
+
+
+if __name__ == "__main__":
+    main()
