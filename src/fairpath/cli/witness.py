@@ -11,9 +11,9 @@ from typing import Annotated
 
 import typer
 
+from fairpath.cli.witness_server import server
 from fairpath.domain.errors import FairpathError
 from fairpath.services import witnessing
-from fairpath.cli.witness_server import server
 
 app = typer.Typer(help="Run a witness that cosigns journey-log checkpoints.", no_args_is_help=True)
 
