@@ -226,6 +226,23 @@ def canonical_bytes(obj: dict[str, Any]) -> bytes:
     return data
 
 
+def canonical_parts(record: BaseModel) -> tuple[dict[str, Any], Callable[[Any], bytes]]:
+    """The record's canonical dict and the encoder that gives its RFC 8785 bytes.
+
+    The encoder is json's when the record has no extension fields (see `record_bytes`), else
+    the checking `canonical_bytes`; parts of the dict (`strip_pii`) encode the same way.
+    """
+    before = _extensions_seen[0]
+    canonical = to_canonical(record)
+    if _extensions_seen[0] == before:
+        return canonical, _trusted_bytes
+    return canonical, canonical_bytes
+
+
+def _trusted_bytes(obj: Any) -> bytes:
+    return _ENCODER.encode(obj).encode("utf-8")
+
+
 def record_bytes(record: BaseModel, *, include_pii: bool = False) -> bytes:
     """Canonical bytes of a record, by default without its personal data (what the log commits)."""
     before = _extensions_seen[0]

@@ -29,7 +29,7 @@ from pydantic import BaseModel
 
 from fairpath.domain.journey import Link, Organization, Record, Site, Worker
 from fairpath.domain.references import Reference, references_of
-from fairpath.interchange.canonical import canonical_bytes, pii_of, strip_pii, to_canonical
+from fairpath.interchange.canonical import canonical_parts, pii_of, strip_pii
 from fairpath.interchange.problems import Location, Problem
 from fairpath.interchange.readers import Item, batched, parse_json_line
 from fairpath.interchange.sources import JSONL_SUFFIXES, read_source
@@ -107,10 +107,10 @@ def prepare_item(item: Item, keys: Keys) -> Outcome:
 def prepare(record: Record, location: Location, keys: Keys) -> Prepared:
     """Everything about `record` that storing it needs and that needs no database."""
     kind, key = identity(record)
-    full = to_canonical(record)
+    full, encode = canonical_parts(record)
     personal = pii_of(full)
-    public = canonical_bytes(strip_pii(full)) if personal is not None else canonical_bytes(full)
-    whole = canonical_bytes(full) if personal is not None else public
+    public = encode(strip_pii(full)) if personal is not None else encode(full)
+    whole = encode(full) if personal is not None else public
     salt = os.urandom(SALT_SIZE)
     worker_ref = record.ref if isinstance(record, Worker) else record.__dict__.get("worker_ref")
     return Prepared(

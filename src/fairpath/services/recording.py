@@ -77,23 +77,27 @@ class Recorder:
         if not fresh:
             return outcome
         self.keys.load([p.worker_ref for p in fresh if p.worker_ref is not None])
-        first = self.log.append([p.leaf for p in fresh])
+        first = self._append_to_log(fresh)
         rows: dict[str, list[dict[str, Any]]] = {}
-        entries: list[dict[str, Any]] = []
         blind: list[dict[str, Any]] = []
         for index, prepared in enumerate(fresh, first):
             rows.setdefault(prepared.kind, []).append(self._row(prepared, index))
-            entries.append(self._entry(prepared, index))
             blind.extend(
                 {"worker_ref": prepared.key, "field": name, "digest": digest}
                 for name, digest in prepared.blind
             )
         for kind in ("organization", "site", "link", "worker", "event"):
             store.insert(self.conn, kind, rows.get(kind, []))
-        store.insert_many(self.conn, table_of(LogEntryRow), entries)
         store.insert_many(self.conn, table_of(BlindIndexRow), blind)
         outcome.added = len(fresh)
         return outcome
+
+    def _append_to_log(self, fresh: Sequence[Prepared]) -> int:
+        """Append the batch's leaves to the journey log with their openings; first index."""
+        first = self.log.append([p.leaf for p in fresh])
+        entries = [self._entry(p, index) for index, p in enumerate(fresh, first)]
+        store.insert_many(self.conn, table_of(LogEntryRow), entries)
+        return first
 
     # -- comparing with what is stored ------------------------------------------------------
 
