@@ -284,3 +284,17 @@ def test_an_unexpected_error_shows_a_sentence_not_a_traceback(
     for text in (api.text, page.text, server_log):
         assert "Traceback" not in text and NAMES["w-1"] not in text
     assert "unexpected RuntimeError on GET /api/v1/workers" in caplog.text
+
+
+def test_sign_in_returns_only_to_a_page_of_this_site(shared_site: WebSite) -> None:
+    asked = TestClient(shared_site.app).get("/workers/w-1", follow_redirects=False)
+    assert asked.headers["location"] == "/login?next=/workers/w-1"
+    for target, landing in (("/workers/w-1", "/workers/w-1"), ("//evil.example/", "/dashboard")):
+        client = TestClient(shared_site.app)
+        token = page_csrf(client, "/login")
+        response = client.post(
+            "/login",
+            data={"login": "admin@test", "password": PASSWORD, "csrf_token": token, "next": target},
+            follow_redirects=False,
+        )
+        assert response.headers["location"] == landing

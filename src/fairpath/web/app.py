@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -108,7 +109,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(SignInRequired)
     def sign_in(request: Request, error: SignInRequired) -> Response:
-        return RedirectResponse(f"/login?next={error.next_path}", status_code=303)
+        return RedirectResponse(f"/login?next={quote(error.next_path)}", status_code=303)
 
     @app.exception_handler(ImportRejected)
     def rejected(request: Request, error: ImportRejected) -> Response:
