@@ -45,6 +45,26 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.close(dir_fd)
 
 
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() == data
+    except FileNotFoundError:
+        return False
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` by rename, without flushing (see TileWriter.write_tiles)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 class TileWriter:
     """Publishes tiles, entry bundles and the checkpoint under ``root``."""
 
@@ -61,15 +81,25 @@ class TileWriter:
     ) -> list[str]:
         """Write every tile and bundle that changed from ``old_size`` to ``new_size``.
 
-        Returns the paths written. A full tile that exists already is never rewritten.
+        Returns the paths written. A full tile already on disk with the right bytes is never
+        rewritten; one whose bytes differ can only be the leftover of a writer that crashed
+        before the caller recorded ``new_size`` as published, and is replaced.
+
+        Files are renamed into place as they are made and flushed to disk together at the
+        end (one ``sync`` instead of two ``fsync`` calls per file: a million-entry import
+        writes about 8,000 files). The caller records the new size only after this returns,
+        so a crash before the flush leaves nothing it has published.
         """
         written = []
         for tile in changed_tiles(old_size, new_size):
             target = self.root / tile.path
-            if tile.width == TILE_WIDTH and target.exists():
+            data = self._tile_bytes(tile, hashes, entries)
+            if tile.width == TILE_WIDTH and _holds(target, data):
                 continue
-            atomic_write(target, self._tile_bytes(tile, hashes, entries))
+            _replace(target, data)
             written.append(tile.path)
+        if written:
+            os.sync()
         return written
 
     def write_checkpoint(self, note: str) -> None:
