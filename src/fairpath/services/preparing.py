@@ -6,8 +6,8 @@ record (personal data included) to recognise a re-import, its personal data as J
 encryption, blind-index digests, its references, and its salted commitment leaf.
 
 None of this touches the database, so a large JSON Lines file is prepared in a second process
-while the importing process writes the previous batch (`prepared_batches`): on a 2-core
-machine that roughly halves the time of a million-event import. The pool is bounded, so
+while the importing process writes earlier batches (`prepared_batches`): on a 2-core machine
+that roughly halves the time of a million-event import. The pool is bounded, so
 memory stays flat in the file's size.
 """
 
@@ -42,9 +42,12 @@ BATCH = 2000
 # Files at least this large are prepared in a second process; smaller ones inline (starting
 # a process costs about a second).
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024
-# Batches in flight between the two processes: enough to keep both busy, few enough that
-# memory does not grow with the file.
-IN_FLIGHT = 3
+# Preparing costs about twice what storing costs, so on two cores two preparing processes
+# beside the storing one keep both cores busy (the storing process waits on the database).
+PREPARING_PROCESSES = max(1, min(2, os.cpu_count() or 1))
+# Batches in flight: enough to keep every process busy, few enough that memory does not grow
+# with the file.
+IN_FLIGHT = 2 * PREPARING_PROCESSES + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +224,7 @@ def _large(source: Path) -> bool:
 def _parallel_jsonl(source: Path, keys: Keys) -> Iterator[list[Outcome]]:
     # "spawn", not fork: the importing process may hold database connections and threads.
     context = multiprocessing.get_context("spawn")
-    with context.Pool(1) as pool, source.open("rb") as handle:
+    with context.Pool(PREPARING_PROCESSES) as pool, source.open("rb") as handle:
         in_flight: deque[Any] = deque()
         for chunk in _numbered_chunks(handle):
             in_flight.append(pool.apply_async(_prepare_lines, (chunk, source.name, keys)))
