@@ -14,7 +14,11 @@ from fastapi import Request
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
+from fairpath.web import i18n
 from fairpath.web.auth import Auth
+
+#: Pages a worker sees, shown in the worker's language (staff pages stay in English).
+WORKER_TEMPLATES = ("portal/", "card.html")
 
 
 def make_environment() -> Environment:
@@ -25,7 +29,10 @@ def make_environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # Newstyle gettext: `_("… %(n)s", n=…)`; the callables come with each page's context.
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
     env.filters["amount"] = _amount
     return env
 
@@ -63,7 +70,10 @@ def render(
     """A page rendered with the common context."""
     env: Environment = request.app.state.templates
     signed_in = auth if auth is not None and auth.session is not None else None
+    worker_facing = template.startswith(WORKER_TEMPLATES)
+    lang = i18n.for_request(request) if worker_facing else i18n.english()
     html = env.get_template(template).render(
+        **i18n.template_context(lang, request.url.path),
         auth=signed_in,
         principal=signed_in.principal if signed_in else None,
         csrf_token=signed_in.csrf_token if signed_in else "",
@@ -71,4 +81,7 @@ def render(
         path=request.url.path,
         **context,
     )
-    return HTMLResponse(html, status_code=http_status, headers={"Cache-Control": "no-store"})
+    headers = {"Cache-Control": "no-store", "Content-Language": lang.code}
+    if worker_facing:
+        headers["Vary"] = "Cookie, Accept-Language"
+    return HTMLResponse(html, status_code=http_status, headers=headers)
