@@ -242,8 +242,9 @@ def test_log_files_are_cached_by_kind_and_nothing_else_is_served(site: WebSite) 
 
 
 def test_no_personal_data_reaches_the_server_log(
-    shared_site: WebSite, caplog: pytest.LogCaptureFixture
+    shared_site: WebSite, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _capture_server_logs(monkeypatch)
     caplog.set_level(logging.DEBUG)
     client = shared_site.client("platform_admin")
     client.get("/api/v1/workers", params={"employer": NAMES["w-1"], "site": PASSPORTS["w-1"]})
@@ -269,6 +270,8 @@ def test_no_personal_data_reaches_the_server_log(
 def test_an_unexpected_error_shows_a_sentence_not_a_traceback(
     shared_site: WebSite, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    _capture_server_logs(monkeypatch)
+
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError(f"database said: {NAMES['w-1']} {PASSPORTS['w-1']}")
 
@@ -298,3 +301,10 @@ def test_sign_in_returns_only_to_a_page_of_this_site(shared_site: WebSite) -> No
             follow_redirects=False,
         )
         assert response.headers["location"] == landing
+
+
+def _capture_server_logs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let caplog see the server's loggers even after a test in this process ran `serve`,
+    whose logging configuration stops them propagating to the root logger."""
+    for name in ("fairpath.web", "fairpath.web.access", "fairpath.web.error"):
+        monkeypatch.setattr(logging.getLogger(name), "propagate", True)

@@ -70,6 +70,9 @@ def bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    # Listen now: a client that connects as soon as the URL is printed waits in the backlog
+    # instead of being refused while the server is still starting.
+    sock.listen(2048)
     return sock
 
 
