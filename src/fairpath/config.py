@@ -129,6 +129,70 @@ class Settings(BaseSettings):
         ),
     )
 
+    # --- grievance mechanism (docs/grievances.md) -----------------------------------------
+    grievance_acknowledge_days: int = Field(
+        default=7,
+        ge=1,
+        description=(
+            "Days a case handler has to acknowledge a grievance, unless the case's programme "
+            "says otherwise (`fairpath grievances programme`)."
+        ),
+    )
+    grievance_remedy_days: int = Field(
+        default=30,
+        ge=1,
+        description=(
+            "Days from filing to a remedy proposal or a reasoned decision, unless the case's "
+            "programme says otherwise."
+        ),
+    )
+    grievance_escalate_to: str | None = Field(
+        default=None,
+        description=(
+            "Reference of the independent organisation (an NGO, union or the brand) that "
+            "overdue cases escalate to when their programme names none."
+        ),
+    )
+    grievance_tick_seconds: float = Field(
+        default=300.0,
+        ge=0,
+        description=(
+            "How often the web server looks for overdue grievances and escalates them "
+            "(seconds; 0 turns the server's scheduler off — then run `fairpath grievances "
+            "tick` from cron)."
+        ),
+    )
+    sms_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description=(
+            "The SMS provider's auth token: inbound SMS webhooks must carry a valid "
+            "`X-Twilio-Signature` (HMAC-SHA1) made with it. Unset: the SMS webhook answers 404."
+        ),
+    )
+    whatsapp_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description=(
+            "The WhatsApp provider's auth token, as for SMS. Unset: the WhatsApp webhook "
+            "answers 404."
+        ),
+    )
+    webhook_replay_hours: float = Field(
+        default=24.0,
+        gt=0,
+        description=(
+            "Hours a provider's message id is remembered: a second delivery within that time "
+            "is refused as a replay (403)."
+        ),
+    )
+    notifications: Literal["console", "memory"] = Field(
+        default="console",
+        description=(
+            "Where notifications to workers (SMS/WhatsApp) and staff (email) go: `console` "
+            "logs that one was sent, to whom by reference only, never its text; `memory` keeps "
+            "them in the process for tests."
+        ),
+    )
+
     @property
     def sqlalchemy_url(self) -> str:
         """The database URL in force: the setting, else SQLite inside the data directory."""

@@ -177,7 +177,7 @@ def worker_detail(
         may_read_personal_data=allowed,
         personal=view.personal,
         erased_at=view.erased_at,
-        events=view.events,
+        events=[e for e in view.events if tenancy.may_see_event_type(who, e.type)],
     )
 
 
@@ -189,10 +189,13 @@ def worker_events(
     with engine.connect() as conn:
         if not tenancy.can_see_worker(conn, _scope(conn, who), ref):
             raise NotFoundError(f"no worker with reference '{ref}'")
-        total = conn.scalar(select(func.count()).select_from(e).where(e.c.worker_ref == ref)) or 0
+        shown = [e.c.worker_ref == ref]
+        if not tenancy.may_see_event_type(who, "grievance_filed"):
+            shown.append(e.c.type.not_in(tenancy.GRIEVANCE_EVENT_TYPES))
+        total = conn.scalar(select(func.count()).select_from(e).where(*shown)) or 0
         rows = conn.execute(
             select(e.c.ref, e.c.type, e.c.date, e.c.canonical, e.c.leaf_index)
-            .where(e.c.worker_ref == ref)
+            .where(*shown)
             .order_by(e.c.date, e.c.leaf_index)
             .limit(limit)
             .offset(offset)

@@ -9,9 +9,15 @@ The rules follow the supply chain (DESIGN.md §5, docs/web.md "Tenancy"):
   buys from, transitively through tiers (`buys_from`), and of every sub-agent O subcontracts
   to (`subcontracts_to`, transitively), pseudonymised — so a brand sees its chain without names;
 - auditor — the workers of the organisations it was granted, pseudonymised, read-only;
-- case handler — the workers assigned to it (and, once grievances land, the workers of the
-  grievances assigned), with personal data, because it must reach them;
+- case handler — the workers assigned to it and the workers of the grievances assigned to it,
+  with personal data, because it must reach them;
 - worker — only themself, with their own personal data.
+
+Grievances (docs/grievances.md "Who sees what") follow the same chain, with one stricter rule:
+the complainant's identity — the worker reference, their words, their contact, the journey's
+`grievance_filed` events — is visible only to the worker, the case handlers assigned to the
+case, and the employer only with the worker's recorded consent (never for an anonymous case).
+Platform admins, brands, auditors and the independent party see cases redacted.
 
 Anything outside a principal's scope does not exist for them: callers answer 404, not 403, so
 that a reference's existence does not leak.
@@ -24,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import (
     ARRAY,
@@ -45,6 +52,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from fairpath.domain.journey import Link, Organization, Site, Worker
 from fairpath.interchange.sources import read_source
 from fairpath.storage.accounts import AccountRow, AssignmentRow, AuditorGrantRow
+from fairpath.storage.grievances import GrievanceRow
 from fairpath.storage.models import LinkRow, OrganizationRow, SiteRow, WorkerRow, table_of
 
 _workers = table_of(WorkerRow)
@@ -54,6 +62,7 @@ _orgs = table_of(OrganizationRow)
 _accounts = table_of(AccountRow)
 _grants = table_of(AuditorGrantRow)
 _assignments = table_of(AssignmentRow)
+_grievances = table_of(GrievanceRow)
 
 
 class Role(StrEnum):
@@ -160,17 +169,26 @@ def scope_of(conn: Connection, principal: Principal) -> Scope:
     if principal.role is Role.AUDITOR:
         granted = principal.granted_orgs
         return Scope(chain_orgs=granted, orgs=granted | _neighbours(conn, granted))
-    workers = _personal_workers_of(principal)
+    workers = _personal_workers_of(conn, principal)
     return Scope(personal_workers=workers, orgs=_orgs_named_by(conn, workers, principal))
 
 
-def _personal_workers_of(principal: Principal) -> frozenset[str]:
+def _personal_workers_of(conn: Connection, principal: Principal) -> frozenset[str]:
     if principal.role is Role.WORKER and principal.worker_ref is not None:
         return frozenset({principal.worker_ref})
     if principal.role is Role.CASE_HANDLER:
-        # Grievance assignments join here once the grievance mechanism exists: the worker of
-        # each assigned grievance is added to this set.
-        return principal.assigned_workers
+        # The worker of each grievance assigned joins the workers assigned directly.
+        of_cases: frozenset[str] = frozenset()
+        if principal.assigned_grievances:
+            of_cases = frozenset(
+                conn.scalars(
+                    select(_grievances.c.worker_ref).where(
+                        _grievances.c.ref.in_(principal.assigned_grievances),
+                        _grievances.c.worker_ref.is_not(None),
+                    )
+                )
+            )
+        return principal.assigned_workers | of_cases
     return frozenset()
 
 
@@ -322,6 +340,89 @@ def _names_a_recruiter(conn: Connection, recruiters: frozenset[str]) -> ColumnEl
         return named
     each = func.json_each(_workers.c.canonical, "$.recruiter_refs").table_valued("value")
     return exists(select(literal(1)).select_from(each).where(column("value").in_(refs)))
+
+
+# --- grievances: who sees a case, and who sees who complained -----------------------------
+
+#: Journey events that reveal who complained: shown only to the worker and case handlers.
+GRIEVANCE_EVENT_TYPES = frozenset({"grievance_filed"})
+
+
+def visible_grievances(conn: Connection, principal: Principal) -> ColumnElement[bool]:
+    """A WHERE clause on `grievances`: the cases `principal` may see (identity aside).
+
+    Platform admins see every case; a worker their own; a case handler the cases assigned, those
+    escalated to its organisation and those its organisation filed for a worker; an
+    organisation the cases of its own and its chain's workers (by employer or site), those
+    escalated to it and those it filed as a representative; an auditor the cases of the
+    organisations granted to it.
+    """
+    g = _grievances
+    role = principal.role
+    if role is Role.PLATFORM_ADMIN:
+        return true()
+    if role is Role.WORKER:
+        return g.c.worker_ref == principal.worker_ref if principal.worker_ref else false()
+    clauses: list[ColumnElement[bool]] = []
+    org = principal.org_ref
+    if org is not None:
+        clauses += [g.c.escalated_to == org, g.c.representative_ref == org]
+    if role is Role.CASE_HANDLER and principal.assigned_grievances:
+        clauses.append(g.c.ref.in_(principal.assigned_grievances))
+    employers: frozenset[str] = frozenset()
+    if role in ORG_ROLES and org is not None:
+        scope = _org_scope(conn, org)
+        employers = scope.personal_orgs | scope.chain_orgs
+    elif role is Role.AUDITOR:
+        employers = principal.granted_orgs
+    if employers:
+        clauses.append(g.c.employer_ref.in_(employers))
+        clauses.append(
+            g.c.site_ref.in_(select(_sites.c.ref).where(_sites.c.org_ref.in_(employers)))
+        )
+    return or_(*clauses) if clauses else false()
+
+
+def can_see_complainant(principal: Principal, case: Any) -> bool:
+    """Whether `principal` may know who filed `case` (a `grievances` row it can already see).
+
+    The worker themself and the case handlers assigned to the case; the employer's own staff
+    only when the worker recorded consent and the case is not anonymous. Nobody else — not the
+    platform admin, not the brand, not the independent party — because a complainant's identity
+    is what retaliation needs (CSDDD Art. 14: confidentiality of identity).
+    """
+    if principal.role is Role.WORKER:
+        return case.worker_ref is not None and case.worker_ref == principal.worker_ref
+    if principal.role is Role.CASE_HANDLER:
+        return case.ref in principal.assigned_grievances
+    if principal.role in ORG_ROLES:
+        return (
+            bool(case.consent_to_supplier)
+            and not case.anonymous
+            and principal.org_ref is not None
+            and principal.org_ref == case.employer_ref
+        )
+    return False
+
+
+def may_handle_grievance(principal: Principal, case: Any) -> bool:
+    """Whether `principal` acts as the case's handler: assigned to it, or staff of the
+    independent party it was escalated to."""
+    if principal.role is Role.CASE_HANDLER and case.ref in principal.assigned_grievances:
+        return True
+    return (
+        case.escalated_to is not None
+        and principal.org_ref == case.escalated_to
+        and principal.role in (Role.CASE_HANDLER, Role.ORG_ADMIN)
+    )
+
+
+def may_see_event_type(principal: Principal, event_type: str) -> bool:
+    """`grievance_filed` events name a complainant: only the worker and case handlers (whose
+    worker scope is their assigned workers and cases) see them on a journey."""
+    if event_type not in GRIEVANCE_EVENT_TYPES:
+        return True
+    return principal.role in (Role.WORKER, Role.CASE_HANDLER)
 
 
 # --- uploads: an organisation writes only what is its own ---------------------------------

@@ -272,3 +272,6 @@ from fairpath.storage import accounts as _accounts  # noqa: E402, F401
 
 # Assessment runs, findings and notes register on the same metadata.
 from fairpath.storage import findings as _findings  # noqa: E402, F401
+
+# Grievance cases, programmes and conversations register on the same metadata.
+from fairpath.storage import grievances as _grievances  # noqa: E402, F401
