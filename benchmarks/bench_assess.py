@@ -148,7 +148,7 @@ def measure_bulk(directory: Path) -> dict[str, Any]:
 def measure_per_worker(directory: Path, sample: int) -> dict[str, Any]:
     """The per-worker engine on the first `sample` payslips' workers (journeys built first,
     not timed)."""
-    from fairpath.analytics import engine
+    from fairpath.analytics.fallback import journey_event, journey_worker
     from fairpath.domain.rules import Journey, assess
 
     law, rates = load_law_book(), load_rates()
@@ -159,9 +159,9 @@ def measure_per_worker(directory: Path, sample: int) -> dict[str, Any]:
     events: dict[str, list[Any]] = {r: [] for r in refs}
     for name in ("payslips", "terms"):
         for row in data.frame(name).filter(keep).collect().iter_rows(named=True):
-            events[row["worker_ref"]].append(engine._event(name, row))
+            events[row["worker_ref"]].append(journey_event(name, row))
     journeys = [
-        Journey.from_events(engine._worker(w)[0], events[w["worker_ref"]])
+        Journey.from_events(journey_worker(w)[0], events[w["worker_ref"]])
         for w in workers.iter_rows(named=True)
     ]
     payslips = sum(len(j.events) - 1 for j in journeys)

@@ -31,16 +31,32 @@ def micro(column: str) -> pl.Expr:
 
 
 def round_half_even(
-    numerator: pl.Expr, denominator: pl.Expr, scale10: pl.Expr
-) -> tuple[pl.Expr, pl.Expr]:
-    """(minor units, is_tie) of max(numerator / denominator, 0) rounded half-even to the minor
-    unit, `scale10` being 10^(minor units of the currency). `denominator` must be positive."""
-    x = pl.max_horizontal(numerator, lit(0)) * scale10
-    quotient = x // denominator
-    twice_rest = (x - quotient * denominator) * 2
-    up = (twice_rest > denominator) | ((twice_rest == denominator) & (quotient % 2 == 1))
-    minor = quotient + up.cast(I128)
-    return minor, (twice_rest == denominator) & (numerator > 0)
+    name: str, numerator: pl.Expr, denominator: pl.Expr, scale10: pl.Expr
+) -> list[list[pl.Expr]]:
+    """Columns `name` (minor units) and `name_tie` of max(numerator / denominator, 0) rounded
+    half-even to the minor unit, `scale10` being 10^(minor units of the currency), as four
+    stages of `with_columns` (each intermediate computed once). `name_tie` is true where the
+    exact amount lies exactly half-way between two minor units. `denominator` must be positive.
+    """
+    x, d, q, r2 = (pl.col(f"{name}_{part}") for part in ("x", "d", "q", "r2"))
+    up = (r2 > d) | ((r2 == d) & (q % 2 == 1))
+    return [
+        [
+            (pl.max_horizontal(numerator, lit(0)) * scale10).alias(f"{name}_x"),
+            denominator.alias(f"{name}_d"),
+        ],
+        [(x // d).alias(f"{name}_q")],
+        [((x - q * d) * 2).alias(f"{name}_r2")],
+        [
+            (q + up.cast(I128)).alias(name),
+            ((r2 == d) & (x > 0)).fill_null(False).alias(f"{name}_tie"),
+        ],
+    ]
+
+
+def temporaries(name: str) -> list[str]:
+    """The intermediate columns `round_half_even(name, ...)` leaves behind."""
+    return [f"{name}_{part}" for part in ("x", "d", "q", "r2")]
 
 
 def add_months(day: pl.Expr, months: pl.Expr) -> pl.Expr:

@@ -1,0 +1,846 @@
+"""The seven payslip rules as polars expressions over ONE frame per batch of payslips.
+
+`frame(batch, workers, law)` gives each current payslip of a batch the columns every rule reads:
+its figures as exact Int128 millionths, its deductions summed by kind once, its worker's promised
+terms, and the law in force on its `period_end` with the period's length — looked up once per
+distinct (place, period) in a small table (`lookup`), which also holds whatever depends on the
+law and the period alone (the pro-rated overtime limit, the monthly minimum for the period, the
+payment deadline). `evaluate(frame, ...)` then adds each rule's findings, notes and per-worker
+pairs to an `Outputs`. Each rule's section cites the part of spec/rules.md it implements; the
+arithmetic is the same as `fairpath.domain.rules` (docs/analytics.md "Exactness").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from fairpath.analytics import tiebreak
+from fairpath.analytics.exact import I128, MICRO, lit, temporaries, with_period_months
+from fairpath.analytics.exact import round_half_even as rhe
+from fairpath.analytics.lawframe import MISSING, SET
+from fairpath.analytics.results import (
+    BMW,
+    BPW,
+    EO,
+    NOTES_SCHEMA,
+    NWR,
+    OTU,
+    UD,
+    WW,
+)
+from fairpath.domain.law import OVERTIME_PERIODS
+
+# --- overflow guard ------------------------------------------------------------------------------
+# Every product below stays under 2^127 ≈ 1.7e38 when money figures are below 10^9 units, hours
+# (payslip overtime and normal hours, promised weekly hours) below 10^4, the promised overtime
+# multiplier below 100, and the currency has at most 3 minor units: the largest, the overtime
+# numerator, is 10^10 × 78 × 10^15 × 10^8 × 10^3 ≈ 7.8e37. Rows outside go to the per-worker
+# engine, which has no such limit.
+_MONEY_LIMIT = 10**9 * MICRO
+_HOURS_LIMIT = 10**4 * MICRO
+_MULTIPLIER_LIMIT = 100 * MICRO
+_SCALE_LIMIT = 1000
+
+# --- the worker table's columns ------------------------------------------------------------------
+
+#: Columns each payslip takes from its worker (`engine._workers`).
+WORKER_COLUMNS = (
+    "worker_ref",
+    "law_key",
+    "dest_ccy",
+    "scale10",
+    "p_ref",
+    "p_perc",
+    "p_rest",
+    "p_mult_u",
+    "p_converts",
+    "p_big",
+    "p_due_k",
+    "ot_k",
+    "ot_den",
+    "recruitment_loan",
+    "deducted_fees",
+)
+
+
+def promised_factors() -> list[pl.Expr]:
+    """Per worker: the promised wage as the factors the wage rules multiply by (spec/rules.md
+    "Monthly wage": day × 26; hour × hours × 52 / 12; "Hourly rate": monthly × 12 / 52 / hours).
+
+    - `p_due_k`: promised monthly wage × 3 × 10^12 (× months / (3 × md × 10^12) = due);
+    - `ot_k` / `ot_den`: hourly rate = amount × `ot_k` / `ot_den` (in millionths of millionths).
+    """
+    per, amount, hours = pl.col("p_perc"), pl.col("p_amount_u"), pl.col("p_hpw_u")
+    return [
+        pl.when(per == 0)
+        .then(amount * lit(3 * MICRO))
+        .when(per == 1)
+        .then(amount * lit(78 * MICRO))
+        .otherwise(amount * hours * lit(13))
+        .alias("p_due_k"),
+        pl.when(per == 0)
+        .then(amount * lit(3))
+        .when(per == 1)
+        .then(amount * lit(78))
+        .otherwise(amount)
+        .alias("ot_k"),
+        pl.when(per == 2)
+        .then(lit(10**18))
+        .otherwise(lit(13) * hours * lit(10**12))
+        .alias("ot_den"),
+        (pl.col("p_ccy") != pl.col("dest_ccy")).fill_null(False).alias("p_converts"),
+        (
+            (amount.abs() >= _MONEY_LIMIT)
+            | (hours.abs() >= _HOURS_LIMIT)
+            | (pl.col("p_mult_u").abs() >= _MULTIPLIER_LIMIT)
+            | (pl.col("scale10") > _SCALE_LIMIT)
+        )
+        .fill_null(False)
+        .alias("p_big"),
+    ]
+
+
+# --- the frame -----------------------------------------------------------------------------------
+
+#: Columns of the worker table the note texts and tie-breaks read.
+INFO_COLUMNS = ("worker_ref", "country_name", "sector", "region", "p_amount_u", "p_hpw_u", "p_per")
+#: law_key takes 17 bits of the (place, period) key
+MAX_PLACES = 2**17
+_DAY0 = 2**22  # days since 1970 are within ±2^22 for years 1–9999
+
+
+def _day(column: str) -> pl.Expr:
+    return pl.col(column).dt.epoch("d").cast(pl.Int64) + _DAY0
+
+
+def _law_period_key() -> pl.Expr:
+    """(law_key, period_start, period_end) packed into one Int64 (17 + 23 + 23 bits)."""
+    return (
+        pl.col("law_key").cast(pl.Int64) * 2**46 + _day("period_start") * 2**23 + _day("period_end")
+    ).alias("_lk")
+
+
+def _u(column: str) -> pl.Expr:
+    """A Decimal(38, 6) column as its exact Int128 count of millionths (its physical value)."""
+    return pl.col(column).to_physical()
+
+
+def _deductions() -> list[pl.Expr]:
+    """The deductions summed by kind, one element-wise pass each (spec/rules.md
+    UNLAWFUL_DEDUCTION: recruitment fees and deposits, loan repayments, fines; the cap counts
+    every deduction but tax and social security)."""
+    kind = pl.element().struct.field("kind")
+    amount = pl.element().struct.field("amount").to_physical()
+    items = pl.col("deductions")
+
+    def total(keep: pl.Expr) -> pl.Expr:
+        return items.list.eval(pl.when(keep).then(amount).otherwise(lit(0))).list.sum()
+
+    def has(kinds: list[str]) -> pl.Expr:
+        return items.list.eval(kind.is_in(kinds)).list.any()
+
+    recruit, loan, fine = ["recruitment_fee", "deposit"], ["loan_repayment"], ["fine"]
+    return [
+        (items.list.len() > 0).alias("has_deductions"),
+        total(kind.is_in(recruit)).alias("d_recruit_u"),
+        total(kind.is_in(loan)).alias("d_loan_u"),
+        total(kind.is_in(fine)).alias("d_fine_u"),
+        total(~kind.is_in(["tax", "social_security"])).alias("d_counted_u"),
+        has(recruit).alias("has_recruit"),
+        has(loan).alias("has_loan"),
+        has(fine).alias("has_fine"),
+    ]
+
+
+def frame(
+    batch: pl.DataFrame, workers: pl.DataFrame, law: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The batch's rows with everything the rules read, and the law/period lookup table."""
+    paid = (
+        pl.when(pl.col("paid_on").is_null())
+        .then(pl.coalesce(_u("paid_amount"), lit(0)))
+        .otherwise(pl.coalesce(_u("paid_amount"), _u("net_pay")))
+    )
+    rows = (
+        batch.lazy()
+        .select(
+            "worker_ref",
+            "ref",
+            "date",
+            "period_start",
+            "period_end",
+            "currency",
+            "rest_days_worked",
+            "paid_on",
+            "basic_pay",
+            "overtime_pay",
+            "normal_hours",
+            "overtime_hours",
+            _u("basic_pay").alias("basic_u"),
+            _u("overtime_pay").alias("otpay_u"),
+            pl.coalesce(_u("allowances"), lit(0)).alias("allow_u"),
+            _u("net_pay").alias("net_u"),
+            paid.alias("paid_u"),
+            _u("overtime_hours").alias("ot_u"),
+            _u("normal_hours").alias("nh_u"),
+            *_deductions(),
+        )
+        # a left join (the payslips' order kept) then dropping payslips of unknown workers
+        .join(workers.lazy(), on="worker_ref", how="left")
+        .filter(pl.col("scale10").is_not_null())
+        .with_columns(_law_period_key())
+        .collect()
+    )
+    lookup = _lookup(rows.select(pl.col("_lk").unique()), law)
+    joined = rows.lazy().join(lookup.lazy().select(_LOOKUP_COLUMNS), on="_lk", how="left")
+    return joined.with_columns(_row_columns()).with_columns(_rule_columns()).collect(), lookup
+
+
+# --- the law and the period, once per distinct (place, period) -----------------------------------
+
+_LOOKUP_COLUMNS = (
+    "_lk",
+    "days",
+    "md",
+    "mn",
+    "big_d",
+    "weeks",
+    "mw_rows",
+    "ok_m",
+    "ok_d",
+    "ok_h",
+    "mw_month_d",
+    "mw_day_u",
+    "mw_hour_u",
+    "mw_month_ccy",
+    "mw_day_ccy",
+    "mw_hour_ccy",
+    "ot_mult_u",
+    "rest_days",
+    "deadline",
+    "cap_state",
+    "cap_u",
+    "fines_state",
+    "limit_l",
+    "eo_inexact",
+)
+
+
+def _lookup(keys: pl.DataFrame, law: pl.DataFrame) -> pl.DataFrame:
+    """For each distinct (law_key, period): the period's length (`exact.with_period_months`)
+    and the law in force on `period_end` (`join_asof`, backward)."""
+    lk = pl.col("_lk")
+    decoded = keys.lazy().with_columns(
+        (lk // 2**46).cast(pl.UInt32).alias("law_key"),
+        ((lk // 2**23) % 2**23 - _DAY0).cast(pl.Int32).cast(pl.Date).alias("period_start"),
+        (lk % 2**23 - _DAY0).cast(pl.Int32).cast(pl.Date).alias("period_end"),
+    )
+    table = (
+        with_period_months(decoded)
+        .sort("period_end")
+        .join_asof(
+            law.lazy(),
+            left_on="period_end",
+            right_on="valid_from",
+            by="law_key",
+            strategy="backward",
+            check_sortedness=False,
+        )
+        .with_columns(
+            ((pl.col("period_end") - pl.col("period_start")).dt.total_days() + 1).alias("days")
+        )
+    )
+    md, mn = pl.col("md"), pl.col("mn")
+    days = pl.col("days").cast(I128)
+    working = lit(7) - pl.col("rest_days").fill_null(1).cast(I128)
+    # EXCESSIVE_OVERTIME: each limit pro-rated to the period (hours.prorated_limit) over
+    # L = 84 × md × 10^6: daily limits by working days, weekly by days / 7, monthly, quarterly
+    # and yearly ones by months; the tightest binds.
+    limits = [
+        pl.col("lim_day_u") * working * days * lit(12) * md,
+        pl.col("lim_week_u") * days * lit(12) * md,
+        pl.col("lim_month_u") * mn * lit(84),
+        pl.col("lim_3_months_u") * mn * lit(28),
+        pl.col("lim_year_u") * mn * lit(7),
+    ]
+    return table.with_columns(
+        (lit(3) * md * lit(10**12)).alias("big_d"),
+        pl.max_horizontal(pl.col("days") // 7, pl.lit(1)).alias("weeks"),
+        pl.col("mw_month_u").is_not_null().alias("ok_m"),
+        pl.col("mw_day_u").is_not_null().alias("ok_d"),
+        pl.col("mw_hour_u").is_not_null().alias("ok_h"),
+        (pl.col("mw_month_u") * mn * lit(3 * MICRO)).alias("mw_month_d"),
+        (pl.col("period_end") + pl.duration(days=pl.col("deadline_days"))).alias("deadline"),
+        pl.min_horizontal(*limits).alias("limit_l"),
+        # a month fraction that does not terminate (15/31 …): the per-worker engine rounds it
+        ((md > 1) & ((mn * lit(10**4)) % md != 0)).alias("eo_inexact"),
+    ).collect()
+
+
+# --- per-row columns -----------------------------------------------------------------------------
+
+
+def _row_columns() -> list[pl.Expr]:
+    ok_m, ok_d, ok_h = pl.col("ok_m"), pl.col("ok_d"), pl.col("ok_h")
+    # BELOW_MINIMUM_WAGE: the law's rate of the worker's kind of wage, else monthly, daily,
+    # hourly (wages.minimum_due); 0 month, 1 day, 2 hour.
+    pref = pl.col("p_perc").fill_null(0)
+    pref_ok = pl.when(pref == 0).then(ok_m).when(pref == 1).then(ok_d).otherwise(ok_h)
+    first = (
+        pl.when(ok_m)
+        .then(pl.lit(0, pl.Int8))
+        .when(ok_d)
+        .then(pl.lit(1, pl.Int8))
+        .when(ok_h)
+        .then(pl.lit(2, pl.Int8))
+        .otherwise(pl.lit(None, pl.Int8))
+    )
+    figures = ["basic_u", "otpay_u", "allow_u", "net_u", "paid_u", "d_counted_u", "d_recruit_u"]
+    too_big = (pl.max_horizontal(*[pl.col(c).abs() for c in figures]) >= _MONEY_LIMIT) | (
+        pl.max_horizontal(pl.col("ot_u").abs(), pl.col("nh_u").abs()) >= _HOURS_LIMIT
+    )
+    return [
+        pl.when(pref_ok).then(pref).otherwise(first).alias("mw_per"),
+        pl.max_horizontal(pl.col("rest_days").fill_null(0), pl.col("p_rest").fill_null(0))
+        .cast(pl.Int64)
+        .alias("rest_max"),
+        (pl.col("basic_u") * lit(3) * pl.col("md") * lit(MICRO)).alias("basic_d"),
+        (too_big.fill_null(False) | pl.col("p_big")).alias("too_big"),
+        (pl.col("dest_ccy").is_null() | (pl.col("currency") != pl.col("dest_ccy"))).alias(
+            "slip_converts"
+        ),
+        pl.col("p_ref").is_not_null().alias("has_p"),
+    ]
+
+
+def _rule_columns() -> list[pl.Expr]:
+    per = pl.col("mw_per")
+    days = pl.col("days")
+    worked = pl.max_horizontal(
+        days - pl.col("rest_max") * (days // 7) + pl.col("rest_days_worked").cast(pl.Int64),
+        pl.lit(0, dtype=pl.Int64),
+    ).cast(I128)
+    # the minimum due over D = 3 × md × 10^12 (`big_d`)
+    due = (
+        pl.when(per == 0)
+        .then(pl.col("mw_month_d"))
+        .when(per == 1)
+        .then(pl.col("mw_day_u") * worked * lit(3) * pl.col("md") * lit(MICRO))
+        .when(per == 2)
+        .then(pl.col("mw_hour_u") * pl.col("nh_u") * lit(3) * pl.col("md"))
+    )
+    mw_ccy = (
+        pl.when(per == 0)
+        .then(pl.col("mw_month_ccy"))
+        .when(per == 1)
+        .then(pl.col("mw_day_ccy"))
+        .when(per == 2)
+        .then(pl.col("mw_hour_ccy"))
+    )
+    return [
+        due.alias("due_d"),
+        (per.is_not_null() & (mw_ccy != pl.col("dest_ccy"))).fill_null(False).alias("mw_conv"),
+    ]
+
+
+# --- outputs -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outputs:
+    """What the batches have found so far."""
+
+    findings: list[pl.DataFrame] = field(default_factory=list)
+    notes: list[pl.DataFrame] = field(default_factory=list)  # with the `_k*` order columns
+    fallback: list[pl.DataFrame] = field(default_factory=list)  # (worker_ref, rule_id)
+
+
+_PERIOD_ORDER = ("period_start", "period_end", "ref")  # the wage rules' order
+_EVENT_ORDER = ("date", "date", "ref")  # the hours rules' order (the journey's)
+_NOTE_KEYS = {"_k1": pl.Date, "_k2": pl.Date, "_k3": pl.String}
+
+
+def _finding(
+    rows: pl.LazyFrame, rule: str, severity: pl.Expr, evidence: pl.Expr, owed: pl.Expr | None
+) -> pl.LazyFrame:
+    return rows.select(
+        pl.lit(rule).alias("rule_id"),
+        "worker_ref",
+        severity.alias("severity"),
+        evidence.alias("evidence"),
+        (owed if owed is not None else pl.lit(None, dtype=I128)).alias("owed_minor"),
+        (
+            pl.when(owed.is_not_null()).then(pl.col("dest_ccy"))
+            if owed is not None
+            else pl.lit(None, dtype=pl.String)
+        ).alias("currency"),
+    )
+
+
+def _note(
+    rows: pl.LazyFrame,
+    texts: pl.DataFrame,
+    rule: str,
+    text: pl.Expr,
+    evidence: pl.Expr,
+    *,
+    order: Sequence[str] | None = _PERIOD_ORDER,
+) -> pl.LazyFrame:
+    """INSUFFICIENT_DATA notes with the columns that order them (`first_notes` keeps the first
+    of each worker and text, as the per-worker engine notes once)."""
+    keys = (
+        [pl.col(c).alias(k) for c, k in zip(order, _NOTE_KEYS, strict=True)]
+        if order is not None
+        else [pl.lit(None, dtype=kind).alias(k) for k, kind in _NOTE_KEYS.items()]
+    )
+    return rows.join(texts.lazy(), on="worker_ref", how="left").select(
+        pl.lit(rule).alias("rule_id"),
+        "worker_ref",
+        pl.lit("INSUFFICIENT_DATA").alias("kind"),
+        text.alias("missing"),
+        evidence.alias("evidence"),
+        *keys,
+    )
+
+
+def first_notes(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """One note per (rule, worker, text): the first in the rule's order."""
+    notes = pl.concat([pl.DataFrame(schema={**NOTES_SCHEMA, **_NOTE_KEYS}), *parts], how="vertical")
+    return (
+        notes.sort("rule_id", "worker_ref", *_NOTE_KEYS, nulls_last=True)
+        .unique(subset=["rule_id", "worker_ref", "missing"], keep="first", maintain_order=True)
+        .drop(*_NOTE_KEYS)
+    )
+
+
+def _refs(*columns: str) -> pl.Expr:
+    return pl.concat_list([pl.col(c) for c in columns])
+
+
+def _pairs(rows: pl.LazyFrame, rule: str) -> pl.LazyFrame:
+    return rows.select("worker_ref", pl.lit(rule).alias("rule_id")).unique()
+
+
+_TIE_LAW = ("_lk", "mw_month_u", *(f"lim_{per}_u" for per in OVERTIME_PERIODS))
+_TIE_WORKER = ("worker_ref", "p_amount_u", "p_hpw_u", "p_per")
+_PERS = {0: "month", 1: "day", 2: "hour"}
+_STAGES = 5  # stage 0: a rule's own columns; 1–4: rounding (`exact.round_half_even`)
+
+
+class _Batch:
+    """One batch's frame: the columns the rules add to it (in stages, computed in one query),
+    then their findings, notes and per-worker pairs as lazy frames over it (collected
+    together)."""
+
+    def __init__(
+        self, rows: pl.DataFrame, lookup: pl.DataFrame, info: pl.DataFrame, as_of: date
+    ) -> None:
+        self.rows, self.lookup, self.info, self.as_of = rows, lookup, info, as_of
+        self.stages: list[list[pl.Expr]] = [[] for _ in range(_STAGES)]
+        self.temporaries: list[str] = []
+        self.findings: list[pl.LazyFrame] = []
+        self.notes: list[pl.LazyFrame] = []
+        self.fallback: list[pl.LazyFrame] = []
+
+    # --- columns ---
+
+    def add(self, *columns: pl.Expr) -> None:
+        self.stages[0] += columns
+
+    def round(self, name: str, numerator: pl.Expr, denominator: pl.Expr) -> None:
+        """Column `name`: the amount owed in minor units, and `name_tie`."""
+        for stage, columns in enumerate(rhe(name, numerator, denominator, pl.col("scale10"))):
+            self.stages[stage + 1] += columns
+        self.temporaries += temporaries(name)
+
+    def compute(self) -> None:
+        rows = self.rows.lazy()
+        for columns in self.stages:
+            if columns:
+                rows = rows.with_columns(columns)
+        self.rows = rows.drop(self.temporaries).collect()
+
+    # --- outputs ---
+
+    def where(self, condition: pl.Expr) -> pl.LazyFrame:
+        return self.rows.lazy().filter(condition)
+
+    def find(
+        self,
+        condition: pl.Expr,
+        rule: str,
+        severity: pl.Expr,
+        evidence: pl.Expr,
+        owed: pl.Expr | None,
+    ) -> None:
+        self.findings.append(_finding(self.where(condition), rule, severity, evidence, owed))
+
+    def note(
+        self,
+        condition: pl.Expr,
+        rule: str,
+        text: pl.Expr,
+        evidence: pl.Expr,
+        order: Sequence[str] | None = _PERIOD_ORDER,
+    ) -> None:
+        self.notes.append(
+            _note(self.where(condition), self.info, rule, text, evidence, order=order)
+        )
+
+    def per_worker(self, condition: pl.Expr, rule: str) -> None:
+        self.fallback.append(_pairs(self.where(condition), rule))
+
+    def ties(self, condition: pl.Expr, name: str, compute: Any, dtype: Any) -> pl.LazyFrame | None:
+        """The (few) rows where exact fractions and 34-digit decimals could round apart, with
+        `name` recomputed by the per-worker arithmetic (`tiebreak`); None when there are none."""
+        if not self.rows.select(condition.any()).item():
+            return None
+        rows = (
+            self.rows.filter(condition)
+            .join(self.lookup.select(_TIE_LAW), on="_lk", how="left")
+            .join(self.info.select(_TIE_WORKER), on="worker_ref", how="left")
+            .with_columns(
+                pl.col("mw_per").replace_strict(_PERS, default=None, return_dtype=pl.String)
+            )
+        )
+        return tiebreak.apply(rows, name, compute, dtype).lazy()
+
+    def collect(self, out: Outputs) -> None:
+        frames = [*self.findings, *self.notes, *self.fallback]
+        done = pl.collect_all(frames)
+        n_f, n_n = len(self.findings), len(self.notes)
+        out.findings += [f for f in done[:n_f] if f.height]
+        out.notes += [n for n in done[n_f : n_f + n_n] if n.height]
+        out.fallback += [p for p in done[n_f + n_n :] if p.height]
+
+
+#: A rule: adds its columns to the batch, yields, then adds its outputs (so that the columns of
+#: all the rules are computed together).
+Rule = Callable[[_Batch], Iterator[None]]
+
+
+def evaluate(
+    rows: pl.DataFrame,
+    lookup: pl.DataFrame,
+    info: pl.DataFrame,
+    rules: Sequence[str],
+    as_of: date,
+    *,
+    out: Outputs,
+) -> None:
+    """Add the findings, notes and per-worker pairs of `rules` on one batch to `out`.
+    `info` is the worker table's columns for note texts and tie-breaks."""
+    batch = _Batch(rows, lookup, info, as_of)
+    running = [_RULES[rule](batch) for rule in rules]
+    for rule in running:
+        next(rule)
+    batch.compute()
+    for rule in running:
+        next(rule, None)
+    batch.collect(out)
+
+
+# --- BELOW_MINIMUM_WAGE (spec/rules.md; wages.check_below_minimum_wage) --------------------------
+
+
+def _below_minimum_wage(b: _Batch) -> Iterator[None]:
+    b.round("bmw_short", pl.col("due_d") - pl.col("basic_d"), pl.col("big_d"))
+    yield
+    decided = pl.col("mw_rows") & pl.col("mw_per").is_not_null()
+    short, tie = pl.col("bmw_short"), pl.col("bmw_short_tie")
+    evidence = _refs("ref")
+    b.find(decided & ~tie & (short > 0), BMW, pl.lit("high"), evidence, short)
+    ties = b.ties(decided & tie, "bmw_short", tiebreak.below_minimum, I128)
+    if ties is not None:
+        b.findings.append(_finding(ties.filter(short > 0), BMW, pl.lit("high"), evidence, short))
+    region = (
+        pl.when(pl.col("region").is_not_null() & (pl.col("region") != ""))
+        .then(pl.lit(", ") + pl.col("region"))
+        .otherwise(pl.lit(""))
+    )
+    text = pl.format(
+        "no minimum wage for {} ({}{}) on {} is in the law tables",
+        "country_name",
+        "sector",
+        region,
+        pl.col("period_end").dt.to_string("%Y-%m-%d"),
+    )
+    b.note(~pl.col("mw_rows").fill_null(False), BMW, text, evidence)
+    b.per_worker(pl.col("slip_converts") | pl.col("too_big") | pl.col("mw_conv"), BMW)
+
+
+# --- BELOW_PROMISED_WAGE -------------------------------------------------------------------------
+
+
+def _below_promised_wage(b: _Batch) -> Iterator[None]:
+    # promised monthly × months over D = 3 × md × 10^12 (spec/rules.md "Monthly wage"); the
+    # amount owed is what the promise adds above the minimum wage due (owed once)
+    due = pl.col("p_due_k") * pl.col("mn")
+    has_minimum = pl.col("mw_rows").fill_null(False) & pl.col("due_d").is_not_null()
+    floor = (
+        pl.when(has_minimum)
+        .then(pl.max_horizontal("basic_d", "due_d"))
+        .otherwise(pl.col("basic_d"))
+    )
+    b.round("bpw_short", due - pl.col("basic_d"), pl.col("big_d"))
+    b.round("bpw_extra", due - floor, pl.col("big_d"))
+    yield
+    has_p = pl.col("has_p")
+    tie = pl.col("bpw_short_tie") | pl.col("bpw_extra_tie")
+    evidence = _refs("p_ref", "ref")
+    fired, extra = pl.col("bpw_short") > 0, pl.col("bpw_extra")
+    b.find(has_p & ~tie & fired, BPW, pl.lit("high"), evidence, extra)
+    ties = b.ties(has_p & tie, "both", tiebreak.below_promised, pl.List(I128))
+    if ties is not None:
+        ties = ties.with_columns(
+            pl.col("both").list.get(0).alias("bpw_short"),
+            pl.col("both").list.get(1).alias("bpw_extra"),
+        )
+        b.findings.append(_finding(ties.filter(fired), BPW, pl.lit("high"), evidence, extra))
+    b.notes.append(
+        _note(
+            b.where(~has_p).select("worker_ref").unique(),
+            b.info,
+            BPW,
+            pl.lit("no job offer or contract records the promised wage"),
+            pl.lit([], dtype=pl.List(pl.String)),
+            order=None,
+        )
+    )
+    converts = (
+        pl.col("slip_converts") | pl.col("too_big") | pl.col("p_converts") | pl.col("mw_conv")
+    )
+    b.per_worker(has_p & converts, BPW)
+
+
+# --- OVERTIME_UNDERPAID --------------------------------------------------------------------------
+
+
+def _overtime_underpaid(b: _Batch) -> Iterator[None]:
+    legal = pl.col("ot_mult_u")
+    # due = overtime hours × hourly rate × max(legal, promised multiplier), the hourly rate
+    # monthly × 12 / 52 / weekly hours (spec/rules.md "Hourly rate")
+    mult = (
+        pl.when(legal.is_not_null())
+        .then(pl.max_horizontal(legal, "p_mult_u"))
+        .otherwise(pl.col("p_mult_u"))
+    )
+    num = pl.col("ot_u") * pl.col("ot_k") * mult
+    pay = pl.col("otpay_u") * (pl.col("ot_den") // lit(MICRO))
+    b.round("otu_short", num - pay, pl.col("ot_den"))
+    yield
+    overtime, has_p = pl.col("ot_u") > 0, pl.col("has_p")
+    evidence = _refs("ref")
+    b.note(
+        overtime & ~has_p,
+        OTU,
+        pl.lit("no promised terms give the hourly rate overtime is paid on"),
+        evidence,
+    )
+    b.note(
+        overtime & has_p & legal.is_null(),
+        OTU,
+        pl.format(
+            "the legal overtime premium of {} is not in the law tables; overtime was checked "
+            "against the promised multiplier only",
+            "country_name",
+        ),
+        evidence,
+    )
+    rows, tie = overtime & has_p, pl.col("otu_short_tie")
+    short = pl.col("otu_short")
+    b.find(rows & ~tie & (short > 0), OTU, pl.lit("medium"), evidence, short)
+    ties = b.ties(rows & tie, "otu_short", tiebreak.overtime_short, I128)
+    if ties is not None:
+        b.findings.append(_finding(ties.filter(short > 0), OTU, pl.lit("medium"), evidence, short))
+    b.per_worker(rows & (pl.col("slip_converts") | pl.col("too_big") | pl.col("p_converts")), OTU)
+
+
+# --- UNLAWFUL_DEDUCTION --------------------------------------------------------------------------
+
+
+def _unlawful_deduction(b: _Batch) -> Iterator[None]:
+    fines_banned = pl.col("fines_state") == SET
+    loan = pl.col("recruitment_loan")
+    # recruitment fees and deposits always; loan repayments with a recruitment loan from a
+    # recruiter or employer; fines where the law bans them
+    unlawful = (
+        pl.col("d_recruit_u")
+        + pl.when(loan).then(pl.col("d_loan_u")).otherwise(lit(0))
+        + pl.when(fines_banned).then(pl.col("d_fine_u")).otherwise(lit(0))
+    )
+    itemised = (
+        pl.col("has_recruit") | (pl.col("has_loan") & loan) | (pl.col("has_fine") & fines_banned)
+    )
+    gross = pl.col("basic_u") + pl.col("otpay_u") + pl.col("allow_u")
+    # the cap: deductions counted > gross × cap % (both sides × 10^8 to stay in integers); the
+    # excess beyond what is already unlawful is owed too
+    capped = pl.col("cap_state") == SET
+    over = capped & (pl.col("d_counted_u") * lit(100 * MICRO) > gross * pl.col("cap_u"))
+    excess = (
+        pl.when(over)
+        .then(
+            pl.max_horizontal(
+                (pl.col("d_counted_u") - unlawful) * lit(100 * MICRO) - gross * pl.col("cap_u"),
+                lit(0),
+            )
+        )
+        .otherwise(lit(0))
+    )
+    b.add(itemised.alias("ud_itemised"), over.alias("ud_over"))
+    b.round("ud_owed", unlawful * lit(100 * MICRO) + excess, lit(100 * MICRO * MICRO))
+    yield
+    rows = pl.col("has_deductions")
+    fired = pl.col("ud_itemised") | pl.col("ud_over")
+    b.find(rows & fired, UD, pl.lit("high"), _refs("ref"), pl.col("ud_owed"))
+    b.note(
+        rows & pl.col("has_fine") & (pl.col("fines_state") == MISSING),
+        UD,
+        pl.format(
+            "whether {} bans fines deducted from wages is not in the law tables", "country_name"
+        ),
+        _refs("ref"),
+    )
+    b.note(
+        rows & (pl.col("cap_state") == MISSING) & (pl.col("d_counted_u") > 0),
+        UD,
+        pl.format("the legal cap on deductions in {} is not in the law tables", "country_name"),
+        _refs("ref"),
+    )
+    converts = pl.col("slip_converts") | pl.col("too_big") | pl.col("deducted_fees")
+    b.per_worker(rows & converts, UD)
+
+
+# --- WAGES_WITHHELD ------------------------------------------------------------------------------
+
+
+def _wages_withheld(b: _Batch) -> Iterator[None]:
+    b.round("unpaid", pl.col("net_u") - pl.col("paid_u"), lit(MICRO))
+    yield
+    unpaid, deadline, paid_on = pl.col("unpaid"), pl.col("deadline"), pl.col("paid_on")
+    unpaid_now = paid_on.is_null() & (unpaid > 0)
+    critical = unpaid_now & deadline.is_not_null() & (deadline < b.as_of)
+    late = paid_on.is_not_null() & ((deadline.is_not_null() & (paid_on > deadline)) | (unpaid > 0))
+    b.find(
+        critical | late,
+        WW,
+        pl.when(critical).then(pl.lit("critical")).otherwise(pl.lit("high")),
+        _refs("ref"),
+        pl.when(unpaid > 0).then(unpaid),
+    )
+    b.note(
+        unpaid_now & deadline.is_null(),
+        WW,
+        pl.format(
+            "the wage-payment deadline of {} is not in the law tables, so unpaid payslips "
+            "cannot be called late",
+            "country_name",
+        ),
+        _refs("ref"),
+    )
+    b.per_worker(pl.col("slip_converts") | pl.col("too_big"), WW)
+
+
+# --- EXCESSIVE_OVERTIME --------------------------------------------------------------------------
+
+
+def _excessive_overtime(b: _Batch) -> Iterator[None]:
+    limit = pl.col("limit_l")
+    hours = pl.col("ot_u") * lit(84) * pl.col("md")  # over L, as the limit
+    severity = (
+        pl.when(hours <= limit)
+        .then(pl.lit(None, dtype=pl.String))
+        .when(hours * lit(2) > limit * lit(3))
+        .then(pl.lit("high"))
+        .otherwise(pl.lit("medium"))
+    )
+    # At a limit exactly (or exactly 1.5 ×), a limit reached through a month fraction that does
+    # not terminate is rounded at 34 digits by the per-worker engine: recompute it so.
+    edge = pl.col("eo_inexact") & ((hours == limit) | (hours * lit(2) == limit * lit(3)))
+    b.add(severity.alias("eo_severity"), edge.fill_null(False).alias("eo_edge"))
+    yield
+    overtime = pl.col("ot_u") > 0
+    limited, edge = overtime & limit.is_not_null(), pl.col("eo_edge")
+    fired = pl.col("eo_severity").is_not_null()
+    b.find(limited & ~edge & fired, EO, pl.col("eo_severity"), _refs("ref"), None)
+    ties = b.ties(limited & edge, "eo_severity", tiebreak.excessive, pl.String)
+    if ties is not None:
+        b.findings.append(
+            _finding(ties.filter(fired), EO, pl.col("eo_severity"), _refs("ref"), None)
+        )
+    b.note(
+        overtime & limit.is_null(),
+        EO,
+        pl.format(
+            "the legal overtime limit of {} ({}) is not in the law tables", "country_name", "sector"
+        ),
+        _refs("ref"),
+        order=_EVENT_ORDER,
+    )
+
+
+# --- NO_WEEKLY_REST ------------------------------------------------------------------------------
+
+
+def _no_weekly_rest(b: _Batch) -> Iterator[None]:
+    yield
+    suffix = (
+        pl.when(pl.col("p_rest").fill_null(0) > 0)
+        .then(pl.lit("; checked against the promised rest days only"))
+        .otherwise(pl.lit(""))
+    )
+    b.note(
+        pl.col("rest_days").is_null(),
+        NWR,
+        pl.format(
+            "the weekly rest days of {} ({}) are not in the law tables{}",
+            "country_name",
+            "sector",
+            suffix,
+        ),
+        _refs("ref"),
+        order=_EVENT_ORDER,
+    )
+    # rest days worked ≥ the rest due over the period's full weeks (the law's or the promise's,
+    # whichever is more)
+    per_week = pl.col("rest_max")
+    fired = (per_week > 0) & (pl.col("rest_days_worked") >= per_week * pl.col("weeks"))
+    b.find(fired, NWR, pl.lit("medium"), _refs("ref"), None)
+
+
+_RULES: dict[str, Rule] = {
+    BMW: _below_minimum_wage,
+    BPW: _below_promised_wage,
+    OTU: _overtime_underpaid,
+    UD: _unlawful_deduction,
+    WW: _wages_withheld,
+    EO: _excessive_overtime,
+    NWR: _no_weekly_rest,
+}
+
+
+def promised_rest(workers: pl.DataFrame) -> pl.DataFrame:
+    """NO_WEEKLY_REST on the promise: promised rest days below the law on the promise date."""
+    promise = workers.lazy().filter(
+        pl.col("p_ref").is_not_null()
+        & pl.col("p_law_rest").is_not_null()
+        & (pl.col("p_rest") < pl.col("p_law_rest"))
+    )
+    return _finding(promise, NWR, pl.lit("medium"), _refs("p_ref"), None).collect()
+
+
+__all__ = [
+    "INFO_COLUMNS",
+    "MAX_PLACES",
+    "WORKER_COLUMNS",
+    "Outputs",
+    "evaluate",
+    "first_notes",
+    "frame",
+    "promised_rest",
+]
