@@ -118,6 +118,7 @@ def org_cases() -> list[Case]:
 
 API_OK = expect(200, SIGNED_IN, other=200, anonymous=401)
 STAFF_PAGE = expect(200, STAFF_ROLES, other=403, anonymous=303)
+WORKER_PAGE = expect(200, ["worker"], other=403, anonymous=303)
 
 MATRIX: dict[str, list[Case]] = {
     "GET /api/v1/openapi.json": [Case("/api/v1/openapi.json", everyone(200))],
@@ -163,6 +164,31 @@ MATRIX: dict[str, list[Case]] = {
     "GET /journey-log": [Case("/journey-log", everyone(200))],
     "GET /my": [
         Case("/my", expect(303, STAFF_ROLES, other=200, anonymous=303)),
+    ],
+    # The worker portal (web/portal.py): the worker's own pages; staff 403, anonymous to /card.
+    **{
+        f"GET {path}": [Case(path, WORKER_PAGE)]
+        for path in (
+            "/my/contract",
+            "/my/fees",
+            "/my/pay",
+            "/my/documents",
+            "/my/receipts",
+            "/my/rights",
+        )
+    },
+    # e-2 is w-2's (the worker's own) fee event; e-1 is w-1's: it does not exist for w-2.
+    "GET /my/receipts/{ref}": [
+        Case("/my/receipts/e-2", WORKER_PAGE),
+        Case("/my/receipts/e-1", WORKER_PAGE | {"worker": 404}),
+        Case("/my/receipts/no-such-event", WORKER_PAGE | {"worker": 404}),
+    ],
+    "POST /my/receipts/verify": [
+        Case("/my/receipts/verify", WORKER_PAGE, method="POST", form={"receipt": "not one"})
+    ],
+    "GET /language/{code}": [
+        Case("/language/ne?next=/my", everyone(303)),
+        Case("/language/xx?next=//evil.example", everyone(303)),
     ],
     "GET /tokens": [Case("/tokens", expect(200, TOKEN_MANAGERS, other=403, anonymous=303))],
     "POST /tokens": [

@@ -26,8 +26,10 @@ from fairpath.domain.errors import FairpathError
 from fairpath.services import access
 from fairpath.services.importing import ImportRejected
 from fairpath.storage.db import make_engine
-from fairpath.web import api, logfiles, pages
-from fairpath.web.auth import SignInRequired, authenticate
+from fairpath.web import api, logfiles, pages, portal
+from fairpath.web.auth import Auth, SignInRequired, authenticate
+from fairpath.web.grievances import lifespan as grievance_scheduler
+from fairpath.web.grievances import routers as grievance_routers
 from fairpath.web.problems import (
     HttpProblem,
     ProblemItem,
@@ -51,12 +53,16 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=grievance_scheduler,
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.sqlalchemy_url)
     app.state.templates = make_environment()
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(portal.router)
+    for router in grievance_routers():
+        app.include_router(router)
     app.include_router(logfiles.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
@@ -88,10 +94,11 @@ def _error(request: Request, status: int, detail: str, **extra: Any) -> Response
     headers = extra.pop("headers", None)
     if _is_api(request):
         return problem_response(status, detail, headers=headers, **extra)
+    auth = authenticate(request)
     page = render(
         request,
-        "error.html",
-        authenticate(request),
+        _error_template(request, auth),
+        auth,
         http_status=status,
         code=status,
         detail=detail,
@@ -102,6 +109,17 @@ def _error(request: Request, status: int, detail: str, **extra: Any) -> Response
     return page
 
 
+def _error_template(request: Request, auth: Auth | None) -> str:
+    """Workers get their error pages in their language, in the portal's layout."""
+    signed_in_worker = auth is not None and auth.principal.worker_ref is not None
+    return "portal/error.html" if signed_in_worker or _is_portal(request) else "error.html"
+
+
+def _is_portal(request: Request) -> bool:
+    path = request.url.path
+    return path == "/my" or path.startswith(("/my/", "/card", "/language/"))
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HttpProblem)
     def http_problem(request: Request, error: HttpProblem) -> Response:
@@ -109,6 +127,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(SignInRequired)
     def sign_in(request: Request, error: SignInRequired) -> Response:
+        if _is_portal(request):  # a worker signs in with a card, and lands on /my
+            return RedirectResponse("/card", status_code=303)
         return RedirectResponse(f"/login?next={quote(error.next_path)}", status_code=303)
 
     @app.exception_handler(ImportRejected)

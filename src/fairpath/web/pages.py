@@ -259,20 +259,6 @@ def journey_log(request: Request) -> Response:
     return render(request, "log.html", authenticate(request), status=status)
 
 
-# --- a worker's own page (the worker portal builds on it) ---------------------------------------
-
-
-@router.get("/my")
-def my_journey(request: Request, auth: PageAuth) -> Response:
-    ref = auth.principal.worker_ref
-    if ref is None:
-        return _see_other("/dashboard")
-    detail = access.worker_detail(
-        settings_of(request), engine_of(request), auth.principal, ref, personal_data=False
-    )
-    return render(request, "worker.html", auth, detail=detail, own=True)
-
-
 # --- API tokens ------------------------------------------------------------------------------
 
 
