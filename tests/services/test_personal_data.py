@@ -111,7 +111,8 @@ def test_erasure_destroys_the_key_and_personal_data_but_keeps_the_log(
             select(entries.c.salt_ciphertext).where(entries.c.worker_ref == "w-0001")
         ).all()
     assert salts and all(s.salt_ciphertext is None for s in salts)
-    assert find_by_personal_field(settings, engine, "passport_number", SITA["passport_number"]) == []
+    passport = SITA["passport_number"]
+    assert find_by_personal_field(settings, engine, "passport_number", passport) == []
     with pytest.raises(ImportRejected) as caught:
         import_paths(settings, engine, [path], actor="t")
     assert "was erased" in caught.value.reports[0].problems[0]
