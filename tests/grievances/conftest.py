@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from fairpath.config import Settings
@@ -31,8 +32,8 @@ def gsite(
         update={
             "password_hashing": "cheapest",
             "notifications": "memory",
-            "sms_webhook_secret": "sms-secret-for-tests",
-            "whatsapp_webhook_secret": "wa-secret-for-tests",
+            "sms_webhook_secret": SecretStr("sms-secret-for-tests"),
+            "whatsapp_webhook_secret": SecretStr("wa-secret-for-tests"),
             "grievance_escalate_to": "migrant-aid",
             "grievance_tick_seconds": 0,
         }

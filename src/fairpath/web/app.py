@@ -28,6 +28,8 @@ from fairpath.services.importing import ImportRejected
 from fairpath.storage.db import make_engine
 from fairpath.web import api, logfiles, pages, portal
 from fairpath.web.auth import Auth, SignInRequired, authenticate
+from fairpath.web.grievances import lifespan as grievance_scheduler
+from fairpath.web.grievances import routers as grievance_routers
 from fairpath.web.problems import (
     HttpProblem,
     ProblemItem,
@@ -51,6 +53,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=grievance_scheduler,
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.sqlalchemy_url)
@@ -58,6 +61,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(portal.router)
+    for router in grievance_routers():
+        app.include_router(router)
     app.include_router(logfiles.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
