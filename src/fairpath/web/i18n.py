@@ -166,11 +166,11 @@ class Language:
         return text % {"num": n, **variables}
 
     def date(self, day: date | str | None) -> str:
-        """A date in the locale's medium format (`4 मार्च 2025`)."""
+        """A date with the month written out (`4 मार्च 2025`): abbreviations are harder to read."""
         if day is None:
             return "—"
         value = date.fromisoformat(day) if isinstance(day, str) else day
-        return str(format_date(value, "medium", locale=self.locale))
+        return str(format_date(value, "long", locale=self.locale))
 
     def country(self, code: str) -> str:
         """A country's name in the language (CLDR), else its code."""
