@@ -125,11 +125,13 @@ def file_grievance(
     assign_to: int | None = None,
     wording: Wording = english_wording,
     notifier: Notifier | None = None,
+    ref: str | None = None,
 ) -> Filed:
-    """Open a case from `intake`; a known worker's filing goes on the journey log."""
+    """Open a case from `intake` (reference `ref`, else a new random one); a known worker's
+    filing goes on the journey log."""
     _check_intake(intake)
     master_key = keys.load_master_key(settings)
-    ref = new_case_ref()
+    ref = ref or new_case_ref()
     with engine.connect() as conn, conn.begin():
         worker = _worker_row(conn, intake.worker_ref) if intake.worker_ref else None
         if intake.worker_ref and worker is None:
@@ -1176,9 +1178,7 @@ def register(settings: Settings, engine: Engine, who: Principal) -> list[dict[st
         ).all()
         last_steps = _last_steps(conn, [r.id for r in rows])
     for r in rows:
-        indicators = domain.CATEGORY_MAP.get(
-            _category(r.category), ((), ())
-        )[0]
+        indicators = domain.CATEGORY_MAP.get(_category(r.category), ((), ()))[0]
         remedy = ""
         if r.remedy_description:
             remedy = r.remedy_description + (

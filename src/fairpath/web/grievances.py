@@ -32,7 +32,7 @@ from starlette.responses import RedirectResponse, Response
 from fairpath.config import Settings
 from fairpath.domain.grievances import Action, Category
 from fairpath.domain.journey import Channel
-from fairpath.services import grievances, messaging
+from fairpath.services import access, grievances, messaging
 from fairpath.services.tenancy import Role
 from fairpath.web import i18n, portal_grievances
 from fairpath.web.auth import ApiAuth, StaffAuth, check_form_csrf, engine_of, settings_of
@@ -58,8 +58,16 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _may_file_for_workers(auth: Any) -> bool:
-    return auth.principal.role in (Role.CASE_HANDLER, Role.PLATFORM_ADMIN, Role.ORG_ADMIN)
+def _may_file_for_workers(request: Request, auth: Any) -> bool:
+    """Case handlers and platform admins log cases; a union's or NGO's admin files for a
+    worker (CSDDD Art. 14: representatives and trade unions may file)."""
+    who = auth.principal
+    if who.role in (Role.CASE_HANDLER, Role.PLATFORM_ADMIN):
+        return True
+    if who.role is not Role.ORG_ADMIN or who.org_ref is None:
+        return False
+    org = access.organization(engine_of(request), who, who.org_ref)
+    return bool({"ngo", "union"} & set(org.roles))
 
 
 def _act(request: Request, auth: Any, ref: str, change: grievances.Change) -> grievances.CaseView:
@@ -100,13 +108,13 @@ def cases_page(
         board=board,
         flags=flags,
         status=status,
-        may_file=_may_file_for_workers(auth),
+        may_file=_may_file_for_workers(request, auth),
     )
 
 
 @pages.get("/grievances/new")
 def new_case_page(request: Request, auth: StaffAuth) -> Response:
-    if not _may_file_for_workers(auth):
+    if not _may_file_for_workers(request, auth):
         raise HttpProblem(403, "case handlers, NGOs and unions log cases; ask one of them")
     return render(
         request,
@@ -133,7 +141,7 @@ def log_case(
     csrf_token: Text = "",
 ) -> Response:
     check_form_csrf(auth, csrf_token)
-    if not _may_file_for_workers(auth):
+    if not _may_file_for_workers(request, auth):
         raise HttpProblem(403, "case handlers, NGOs and unions log cases; ask one of them")
     filed = _file_for_worker(
         request,
@@ -424,7 +432,7 @@ def api_file(request: Request, auth: ApiAuth, body: FileIn) -> FiledOut:
             now=_now(),
             wording=portal_grievances.wording,
         )
-    elif _may_file_for_workers(auth):
+    elif _may_file_for_workers(request, auth):
         filed = _file_for_worker(
             request,
             auth,
