@@ -16,6 +16,7 @@ import typer
 
 from fairpath.cli import accounts as accounts_cli
 from fairpath.cli import assess, context, demo, law, log, receipt, records, setup, witness, worker
+from fairpath.cli import grievances as grievances_cli
 from fairpath.cli import serve as serve_cli
 from fairpath.domain.errors import FairpathError
 
@@ -49,6 +50,7 @@ for module in (setup, records, worker, log, witness, receipt, assess, law):
     module.register(app)
 for module in (serve_cli, accounts_cli, demo):
     module.register(app)
+grievances_cli.register_commands(app)
 
 
 def run() -> None:
