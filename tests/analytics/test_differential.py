@@ -41,14 +41,14 @@ def per_worker(
 
 
 def bulk(
-    builders: list[JourneyBuilder], law: LawBook, rates: RateTable
+    builders: list[JourneyBuilder], law: LawBook, rates: RateTable, batch_rows: int = 1_000_000
 ) -> tuple[set[Row], set[Row], int]:
     data = frames_from_events(
         [j.worker for j in builders],
         [e for j in builders for e in j.events],
         [s for j in builders for s in j.sites],
     )
-    result = assess_bulk(data, law, rates, AS_OF)
+    result = assess_bulk(data, law, rates, AS_OF, batch_rows=batch_rows)
     findings = {
         (
             r["rule_id"],
@@ -83,6 +83,11 @@ def test_three_thousand_seeded_journeys_give_the_same_findings_and_amounts(
     assert len(expected_n) > 100
     # Most of it is decided columnar, not by the per-worker arithmetic.
     assert fallback < 0.1 * len(builders) * len(BULK_RULES)
+    # Small batches split workers' payslips across batches: notes are still kept once per
+    # worker (the first in the rule's order) and per-worker pairs still replace every batch's
+    # findings of that worker and rule.
+    batched_f, batched_n, batched_fallback = bulk(builders, law, rates, batch_rows=997)
+    assert (batched_f, batched_n, batched_fallback) == (got_f, got_n, fallback)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

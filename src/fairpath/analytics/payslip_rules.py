@@ -33,6 +33,7 @@ from fairpath.analytics.results import (
     UD,
     WW,
 )
+from fairpath.domain.errors import InvalidInputError
 from fairpath.domain.law import OVERTIME_PERIODS
 
 # --- overflow guard ------------------------------------------------------------------------------
@@ -190,15 +191,36 @@ def frame(
             _u("normal_hours").alias("nh_u"),
             *_deductions(),
         )
-        # a left join (the payslips' order kept) then dropping payslips of unknown workers
-        .join(workers.lazy(), on="worker_ref", how="left")
-        .filter(pl.col("scale10").is_not_null())
-        .with_columns(_law_period_key())
         .collect()
     )
-    lookup = _lookup(rows.select(pl.col("_lk").unique()), law)
-    joined = rows.lazy().join(lookup.lazy().select(_LOOKUP_COLUMNS), on="_lk", how="left")
-    return joined.with_columns(_row_columns()).with_columns(_rule_columns()).collect(), lookup
+    # Each payslip's worker by position in the worker table (a join on the key alone, then
+    # gathers: cheaper than joining the wide table); payslips of unknown workers are dropped.
+    at = (
+        rows.select("worker_ref")
+        .join(
+            workers.select("worker_ref").with_row_index("_wi"),
+            on="worker_ref",
+            how="left",
+            maintain_order="left",
+        )
+        .get_column("_wi")
+    )
+    if at.len() != rows.height:
+        raise InvalidInputError(
+            "the workers frame has the same worker_ref on more than one row; give each "
+            "worker one row",
+            where="workers frame",
+        )
+    rows = rows.hstack(workers.select(WORKER_COLUMNS[1:])[at])
+    if at.null_count():
+        rows = rows.filter(pl.col("scale10").is_not_null())
+    rows = rows.with_columns(_law_period_key())
+    # The law and the period: a small table, sorted by key, found by binary search.
+    lookup = _lookup(rows.select(pl.col("_lk").unique().drop_nulls().sort()), law)
+    keys = lookup.get_column("_lk")
+    place = pl.when(pl.col("_lk").is_not_null()).then(pl.lit(keys).search_sorted(pl.col("_lk")))
+    rows = rows.hstack(lookup.select(_LOOKUP_COLUMNS[1:])[rows.select(place).to_series()])
+    return rows.lazy().with_columns(_row_columns()).with_columns(_rule_columns()).collect(), lookup
 
 
 # --- the law and the period, once per distinct (place, period) -----------------------------------
@@ -268,18 +290,22 @@ def _lookup(keys: pl.DataFrame, law: pl.DataFrame) -> pl.DataFrame:
         pl.col("lim_3_months_u") * mn * lit(28),
         pl.col("lim_year_u") * mn * lit(7),
     ]
-    return table.with_columns(
-        (lit(3) * md * lit(10**12)).alias("big_d"),
-        pl.max_horizontal(pl.col("days") // 7, pl.lit(1)).alias("weeks"),
-        pl.col("mw_month_u").is_not_null().alias("ok_m"),
-        pl.col("mw_day_u").is_not_null().alias("ok_d"),
-        pl.col("mw_hour_u").is_not_null().alias("ok_h"),
-        (pl.col("mw_month_u") * mn * lit(3 * MICRO)).alias("mw_month_d"),
-        (pl.col("period_end") + pl.duration(days=pl.col("deadline_days"))).alias("deadline"),
-        pl.min_horizontal(*limits).alias("limit_l"),
-        # a month fraction that does not terminate (15/31 …): the per-worker engine rounds it
-        ((md > 1) & ((mn * lit(10**4)) % md != 0)).alias("eo_inexact"),
-    ).collect()
+    return (
+        table.with_columns(
+            (lit(3) * md * lit(10**12)).alias("big_d"),
+            pl.max_horizontal(pl.col("days") // 7, pl.lit(1)).alias("weeks"),
+            pl.col("mw_month_u").is_not_null().alias("ok_m"),
+            pl.col("mw_day_u").is_not_null().alias("ok_d"),
+            pl.col("mw_hour_u").is_not_null().alias("ok_h"),
+            (pl.col("mw_month_u") * mn * lit(3 * MICRO)).alias("mw_month_d"),
+            (pl.col("period_end") + pl.duration(days=pl.col("deadline_days"))).alias("deadline"),
+            pl.min_horizontal(*limits).alias("limit_l"),
+            # a month fraction that does not terminate (15/31 …): the per-worker engine rounds it
+            ((md > 1) & ((mn * lit(10**4)) % md != 0)).alias("eo_inexact"),
+        )
+        .sort("_lk")
+        .collect()
+    )
 
 
 # --- per-row columns -----------------------------------------------------------------------------
@@ -384,21 +410,30 @@ def _finding(
 
 def _note(
     rows: pl.LazyFrame,
-    texts: pl.DataFrame,
+    info: pl.DataFrame,
     rule: str,
     text: pl.Expr,
     evidence: pl.Expr,
     *,
     order: Sequence[str] | None = _PERIOD_ORDER,
+    per: Sequence[str] = (),
 ) -> pl.LazyFrame:
-    """INSUFFICIENT_DATA notes with the columns that order them (`first_notes` keeps the first
-    of each worker and text, as the per-worker engine notes once)."""
-    keys = (
-        [pl.col(c).alias(k) for c, k in zip(order, _NOTE_KEYS, strict=True)]
-        if order is not None
-        else [pl.lit(None, dtype=kind).alias(k) for k, kind in _NOTE_KEYS.items()]
-    )
-    return rows.join(texts.lazy(), on="worker_ref", how="left").select(
+    """INSUFFICIENT_DATA notes with the columns that order them: the first row of each worker
+    (and of each value of the row's own columns the text reads, `per`) in the rule's order;
+    `first_notes` then keeps the first of each worker and text, as the per-worker engine notes
+    once. The text is formatted on those first rows only."""
+    if order is None:
+        keys = [pl.lit(None, dtype=kind).alias(k) for k, kind in _NOTE_KEYS.items()]
+        firsts = rows.select("worker_ref").unique()
+    else:
+        keys = [pl.col(c).alias(k) for c, k in zip(order, _NOTE_KEYS, strict=True)]
+        columns = list(dict.fromkeys(["worker_ref", *order, *per]))
+        firsts = (
+            rows.select(columns)
+            .sort("worker_ref", *order)
+            .unique(subset=["worker_ref", *per], keep="first", maintain_order=True)
+        )
+    return firsts.join(info.lazy(), on="worker_ref", how="left").select(
         pl.lit(rule).alias("rule_id"),
         "worker_ref",
         pl.lit("INSUFFICIENT_DATA").alias("kind"),
@@ -428,6 +463,29 @@ def _pairs(rows: pl.LazyFrame, rule: str) -> pl.LazyFrame:
 
 _TIE_LAW = ("_lk", "mw_month_u", *(f"lim_{per}_u" for per in OVERTIME_PERIODS))
 _TIE_WORKER = ("worker_ref", "p_amount_u", "p_hpw_u", "p_per")
+#: The columns of a row `tiebreak` and a finding read.
+_TIE_ROW_COLUMNS = (
+    "worker_ref",
+    "ref",
+    "p_ref",
+    "dest_ccy",
+    "_lk",
+    "period_start",
+    "period_end",
+    "rest_days",
+    "p_rest",
+    "rest_days_worked",
+    "normal_hours",
+    "basic_pay",
+    "overtime_hours",
+    "overtime_pay",
+    "mw_rows",
+    "mw_per",
+    "mw_day_u",
+    "mw_hour_u",
+    "ot_mult_u",
+    "p_mult_u",
+)
 _PERS = {0: "month", 1: "day", 2: "hour"}
 _STAGES = 5  # stage 0: a rule's own columns; 1–4: rounding (`exact.round_half_even`)
 
@@ -486,10 +544,12 @@ class _Batch:
         rule: str,
         text: pl.Expr,
         evidence: pl.Expr,
+        *,
         order: Sequence[str] | None = _PERIOD_ORDER,
+        per: Sequence[str] = (),
     ) -> None:
         self.notes.append(
-            _note(self.where(condition), self.info, rule, text, evidence, order=order)
+            _note(self.where(condition), self.info, rule, text, evidence, order=order, per=per)
         )
 
     def per_worker(self, condition: pl.Expr, rule: str) -> None:
@@ -501,7 +561,10 @@ class _Batch:
         if not self.rows.select(condition.any()).item():
             return None
         rows = (
-            self.rows.filter(condition)
+            self.rows.lazy()
+            .filter(condition)
+            .select(_TIE_ROW_COLUMNS)
+            .collect()
             .join(self.lookup.select(_TIE_LAW), on="_lk", how="left")
             .join(self.info.select(_TIE_WORKER), on="worker_ref", how="left")
             .with_columns(
@@ -570,7 +633,7 @@ def _below_minimum_wage(b: _Batch) -> Iterator[None]:
         region,
         pl.col("period_end").dt.to_string("%Y-%m-%d"),
     )
-    b.note(~pl.col("mw_rows").fill_null(False), BMW, text, evidence)
+    b.note(~pl.col("mw_rows").fill_null(False), BMW, text, evidence, per=["period_end"])
     b.per_worker(pl.col("slip_converts") | pl.col("too_big") | pl.col("mw_conv"), BMW)
 
 
@@ -604,7 +667,7 @@ def _below_promised_wage(b: _Batch) -> Iterator[None]:
         b.findings.append(_finding(ties.filter(fired), BPW, pl.lit("high"), evidence, extra))
     b.notes.append(
         _note(
-            b.where(~has_p).select("worker_ref").unique(),
+            b.where(~has_p),
             b.info,
             BPW,
             pl.lit("no job offer or contract records the promised wage"),
@@ -805,6 +868,7 @@ def _no_weekly_rest(b: _Batch) -> Iterator[None]:
         ),
         _refs("ref"),
         order=_EVENT_ORDER,
+        per=["p_rest"],
     )
     # rest days worked ≥ the rest due over the period's full weeks (the law's or the promise's,
     # whichever is more)
