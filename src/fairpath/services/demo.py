@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -18,6 +18,7 @@ from fairpath.config import Settings
 from fairpath.demo import REFERENCE_AS_OF, Counts, write_jsonl
 from fairpath.services import setup
 from fairpath.services.assessment import AssessmentRun, assess_data_set
+from fairpath.services.grievances import seed_demo_cases
 from fairpath.services.importing import FileReport, import_paths
 
 Say = Callable[[str], None]
@@ -58,4 +59,6 @@ def run_demo(
     say(f"  {imported[0].added:,} added, {imported[0].unchanged:,} already there")
     say(f"assessing against the law in force on {as_of} …")
     run = assess_data_set(settings, engine, as_of=as_of, actor="demo")
+    cases = seed_demo_cases(settings, engine, datetime.now(UTC))
+    say(f"grievances: {len(cases)} demo cases (open, overdue, escalated, unfounded, confirmed)")
     return DemoResult(data_file, counts, imported, run)

@@ -43,6 +43,7 @@ from fairpath.domain.journey import Event as EventModel
 from fairpath.interchange.problems import Location
 from fairpath.privacy.envelope import MasterKey, decrypt, encrypt, new_key
 from fairpath.services import journal_log, keys, tenancy
+from fairpath.services.assessment import from_minor
 from fairpath.services.audit import write_audit
 from fairpath.services.notifications import (
     Notification,
@@ -57,6 +58,7 @@ from fairpath.services.recording import Recorder
 from fairpath.services.tenancy import Principal, Role
 from fairpath.services.worker_keys import WorkerKeys
 from fairpath.storage.accounts import AccountRow, AssignmentRow
+from fairpath.storage.findings import FindingRow
 from fairpath.storage.grievances import (
     GrievanceProgrammeRow,
     GrievanceRow,
@@ -1310,3 +1312,103 @@ def indicators(
 
 def _median(values: list[float]) -> float | None:
     return round(median(values), 1) if values else None
+
+
+# --- the demo ----------------------------------------------------------------------------------
+
+
+def seed_demo_cases(settings: Settings, engine: Engine, now: datetime) -> list[str]:
+    """Cases for the demo (after its assessment): open, overdue, escalated, unfounded and one
+    closed on the worker's confirmation whose remedy pays a finding. Returns their references."""
+    findings = table_of(FindingRow)
+    with engine.connect() as conn:
+        owed = conn.execute(
+            select(
+                findings.c.ref,
+                findings.c.worker_ref,
+                findings.c.owed_minor,
+                findings.c.owed_currency,
+            )
+            .where(findings.c.owed_currency.is_not(None), findings.c.owed_minor > 0)
+            .order_by(findings.c.id)
+            .limit(1)
+        ).one_or_none()
+        workers = list(conn.scalars(select(_workers.c.ref).order_by(_workers.c.ref).limit(5)))
+    if owed is None or len(workers) < 4:
+        return []
+    plans = [
+        (workers[0], Category.WAGES, timedelta(days=2), []),
+        (workers[1], Category.DOCUMENT_RETENTION, timedelta(days=9), []),
+        (workers[2], Category.WORKING_HOURS, timedelta(days=40), [Action.ACKNOWLEDGE]),
+        (
+            workers[3],
+            Category.CONTRACT,
+            timedelta(days=25),
+            [Action.ACKNOWLEDGE, Action.INVESTIGATE, Action.FIND_UNFOUNDED],
+        ),
+        (
+            owed.worker_ref,
+            Category.RECRUITMENT_FEES,
+            timedelta(days=20),
+            [
+                Action.ACKNOWLEDGE,
+                Action.INVESTIGATE,
+                Action.PROPOSE_REMEDY,
+                Action.ACCEPT_REMEDY,
+                Action.DELIVER_REMEDY,
+                Action.CONFIRM_RECEIPT,
+            ],
+        ),
+    ]
+    refs = []
+    for worker, category, age, moves in plans:
+        filed_at = now - age
+        filed = file_grievance(
+            settings,
+            engine,
+            Intake(
+                channel=Channel.WEB,
+                category=category,
+                anonymous=True,
+                text="(demo) " + category.value.replace("_", " "),
+                worker_ref=worker,
+                finding_refs=(owed.ref,) if worker == owed.worker_ref else (),
+            ),
+            actor="demo",
+            now=filed_at,
+        )
+        amount = str(from_minor(int(owed.owed_minor), owed.owed_currency))
+        for hour, action in enumerate(moves, 1):
+            change = Change(
+                action,
+                note="(demo) the payslips match the signed contract"
+                if action is Action.FIND_UNFOUNDED
+                else "",
+                remedy_description="(demo) repay the recruitment fee in full",
+                remedy_amount=amount,
+                remedy_currency=owed.owed_currency,
+                satisfaction=4,
+            )
+            kind = ActorKind.WORKER if RULES_BY_WORKER.get(action) else ActorKind.HANDLER
+            with engine.connect() as conn, conn.begin():
+                row = conn.execute(select(_cases).where(_cases.c.ref == filed.ref)).one()
+                _apply(
+                    conn,
+                    settings,
+                    row,
+                    change,
+                    actor_kind=kind,
+                    actor="demo:worker" if kind is ActorKind.WORKER else "demo:case-handler",
+                    now=filed_at + timedelta(days=hour),
+                    escalate_to=None,
+                )
+        refs.append(filed.ref)
+    tick(settings, engine, now - timedelta(days=8))  # the 40-day-old case escalates at day 32
+    journal_log.publish(settings, engine, now)
+    return refs
+
+
+RULES_BY_WORKER = {
+    action: ActorKind.WORKER in rule.actors and ActorKind.HANDLER not in rule.actors
+    for action, rule in domain.RULES.items()
+}
