@@ -55,6 +55,7 @@ def navigation(auth: Auth | None) -> list[tuple[str, str]]:
         ("/workers", "Workers"),
         ("/findings", "Findings"),
         ("/recruiters", "Recruiters"),
+        ("/grievances", "Grievances"),
     ]
     if who.can_upload:
         links.append(("/upload", "Upload data"))
