@@ -282,7 +282,7 @@ def apply(
         )
     if actor_kind not in rule.actors:
         who = " or ".join(_ACTOR_WORDS[a] for a in sorted(rule.actors))
-        why = "; the case closes on the worker's word" if _WORKER == rule.actors else ""
+        why = "; the case closes on the worker's word" if rule.actors == _WORKER else ""
         raise TransitionRefused(f"only {who} may {verb} on case {case.ref}{why}")
     if case.history and at < case.history[-1].at:
         raise InvalidInputError(
