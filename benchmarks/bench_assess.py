@@ -136,15 +136,22 @@ def generate(n_payslips: int, directory: Path, seed: int = 7) -> None:
 # --- measurements (each in a child process) ------------------------------------------------------
 
 
+def _cpu() -> float:
+    """CPU seconds of this process (all threads): on a shared machine, steadier than wall time."""
+    times = os.times()
+    return times.user + times.system
+
+
 def measure_bulk(directory: Path) -> dict[str, Any]:
     law, rates = load_law_book(), load_rates()
     data = scan_parquet(directory)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     result = assess_bulk(data, law, rates, AS_OF)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, _cpu() - c0
     counts = result.findings.group_by("rule_id").len().sort("rule_id")
     return {
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "findings": result.findings.height,
         "notes": result.notes.height,
         "fallback": result.fallback,
@@ -172,9 +179,14 @@ def measure_per_worker(directory: Path, sample: int) -> dict[str, Any]:
         for w in workers.iter_rows(named=True)
     ]
     payslips = sum(len(j.events) - 1 for j in journeys)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     count = sum(len(assess(j, law, rates, AS_OF, rules=BULK_RULES).findings) for j in journeys)
-    return {"seconds": time.perf_counter() - t0, "payslips": payslips, "findings": count}
+    return {
+        "seconds": time.perf_counter() - t0,
+        "cpu_seconds": _cpu() - c0,
+        "payslips": payslips,
+        "findings": count,
+    }
 
 
 DUCKDB_MACRO = """
@@ -299,17 +311,23 @@ def measure_duckdb(directory: Path) -> dict[str, Any]:
     con.execute(f"CREATE VIEW law AS SELECT * FROM read_parquet('{law_path}')")
     con.execute(DUCKDB_MACRO)
     sql = DUCKDB_SQL.format(d=directory, as_of=AS_OF.isoformat())
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     # the finding rows materialised in DuckDB's memory, as the bulk engine's frame is in ours
     con.execute(f"CREATE TEMP TABLE findings AS {sql}")
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, _cpu() - c0
     counts = con.execute("SELECT rule_id, count(*) FROM findings GROUP BY 1 ORDER BY 1").fetchall()
     per_rule = {rule: int(n) for rule, n in counts}
-    return {"seconds": seconds, "findings": sum(per_rule.values()), "per_rule": per_rule}
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "findings": sum(per_rule.values()),
+        "per_rule": per_rule,
+    }
 
 
 def child(kind: str, directory: Path, sample: int) -> dict[str, Any]:
-    """Run one measurement in a fresh process; returns its figures and its peak RSS."""
+    """Run one measurement in a fresh process; returns its figures, its peak RSS and the
+    1-minute load average of the machine when it ended (other jobs share it)."""
     out = subprocess.run(
         [
             sys.executable,
@@ -326,6 +344,7 @@ def child(kind: str, directory: Path, sample: int) -> dict[str, Any]:
         check=True,
     )
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    result["load_average_after"] = round(os.getloadavg()[0], 2)
     return result
 
 
@@ -334,6 +353,8 @@ def best(kind: str, directory: Path, sample: int, repeat: int) -> dict[str, Any]
     top = min(runs, key=lambda r: float(r["seconds"]))
     top["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
     top["runs_seconds"] = [round(r["seconds"], 3) for r in runs]
+    top["runs_cpu_seconds"] = [round(r["cpu_seconds"], 3) for r in runs]
+    top["runs_load_average"] = [r["load_average_after"] for r in runs]
     return top
 
 
@@ -347,6 +368,9 @@ def main() -> None:
     )
     parser.add_argument("--child", choices=["generate", "bulk", "per_worker", "duckdb"])
     parser.add_argument("--dir", type=Path)
+    parser.add_argument(
+        "--data", type=Path, help="a data set generate() wrote already (skips generating one)"
+    )
     args = parser.parse_args()
     if args.child == "generate":
         generate(args.payslips, args.dir)
@@ -363,25 +387,26 @@ def main() -> None:
         return
     n = 1_000_000 if args.quick else args.payslips
     with tempfile.TemporaryDirectory(prefix="fairpath-bench-") as tmp:
-        directory = Path(tmp)
+        directory = args.data or Path(tmp)
         t0 = time.perf_counter()
-        # In a child too: Linux keeps a parent's peak RSS in its children's ru_maxrss, so the
-        # parent must stay small for the children's peaks to be their own.
-        subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--child",
-                "generate",
-                "--dir",
-                str(directory),
-                "--payslips",
-                str(n),
-            ],
-            check=True,
-        )
+        if args.data is None:
+            # In a child too: Linux keeps a parent's peak RSS in its children's ru_maxrss, so
+            # the parent must stay small for the children's peaks to be their own.
+            subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    "generate",
+                    "--dir",
+                    str(directory),
+                    "--payslips",
+                    str(n),
+                ],
+                check=True,
+            )
         n = pl.scan_parquet(directory / "payslips.parquet").select(pl.len()).collect().item()
-        gen_seconds = time.perf_counter() - t0
+        gen_seconds = time.perf_counter() - t0 if args.data is None else None
         bulk = best("bulk", directory, args.sample, args.repeat)
         per_worker = best("per_worker", directory, args.sample, args.repeat)
         duck = best("duckdb", directory, args.sample, args.repeat)
@@ -393,15 +418,22 @@ def main() -> None:
         "workers": n // SLIPS_PER_WORKER,
         "rules": list(BULK_RULES),
         "cpus": os.cpu_count(),
-        "generate_seconds": round(gen_seconds, 2),
+        "generate_seconds": None if gen_seconds is None else round(gen_seconds, 2),
         "bulk": {**bulk, "payslips_per_second": round(bulk_rate)},
         "per_worker": {**per_worker, "payslips_per_second": round(pw_rate)},
         "duckdb": {**duck, "payslips_per_second": round(duck_rate)},
         "bulk_vs_per_worker": round(bulk_rate / pw_rate, 1),
         "bulk_vs_duckdb": round(bulk_rate / duck_rate, 2),
+        "bulk_vs_duckdb_cpu": round(duck["cpu_seconds"] / bulk["cpu_seconds"], 2),
     }
+    # One entry per data-set size, so the quick and the full run sit side by side.
+    label = f"{n:,}_payslips"
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    if "payslips" in results:  # the single-report layout of earlier versions
+        results = {}
+    results[label] = report
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"{'engine':<12} {'payslips':>12} {'seconds':>9} {'payslips/s':>12} {'peak RSS MB':>12}")
     for name, r, count in (
         ("bulk", bulk, n),

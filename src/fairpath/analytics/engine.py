@@ -46,6 +46,7 @@ from fairpath.analytics.results import (
     NWR,
     BulkResult,
 )
+from fairpath.domain.errors import InvalidInputError
 from fairpath.domain.law import LawBook
 from fairpath.domain.money import minor_units
 from fairpath.domain.rates import RateTable
@@ -75,6 +76,12 @@ def assess_bulk(
     loans = _current(data.loans, superseded, as_of)
 
     workers = _workers(data, terms, fees, loans, law_book).collect()
+    if workers.get_column("worker_ref").is_duplicated().any():
+        raise InvalidInputError(
+            "the workers frame has the same worker_ref on more than one row; give each worker "
+            "one row",
+            where="workers frame",
+        )
     places = ["destination", "sector", "region_key"]
     combos = workers.select(places).unique().sort(places).with_row_index("law_key")
     if combos.height >= payslip_rules.MAX_PLACES:
@@ -94,10 +101,10 @@ def assess_bulk(
     out = Outputs()
     if NWR in rules:
         out.findings.append(payslip_rules.promised_rest(workers))
-    carried = workers.select(payslip_rules.WORKER_COLUMNS)
     info = workers.select(payslip_rules.INFO_COLUMNS)
-    for batch in _current(data.payslips, superseded, as_of).collect_batches(chunk_size=batch_rows):
-        frame, lookup = payslip_rules.frame(batch, carried, law)
+    stream = payslip_rules.payslip_stream(_current(data.payslips, superseded, as_of), workers)
+    for batch in stream.collect_batches(chunk_size=batch_rows):
+        frame, lookup = payslip_rules.frame(batch, law)
         payslip_rules.evaluate(frame, lookup, info, rules, as_of, out=out)
 
     pairs = pl.concat(out.fallback).unique() if out.fallback else _empty_pairs()

@@ -33,7 +33,6 @@ from fairpath.analytics.results import (
     UD,
     WW,
 )
-from fairpath.domain.errors import InvalidInputError
 from fairpath.domain.law import OVERTIME_PERIODS
 
 # --- overflow guard ------------------------------------------------------------------------------
@@ -158,18 +157,18 @@ def _deductions() -> list[pl.Expr]:
     ]
 
 
-def frame(
-    batch: pl.DataFrame, workers: pl.DataFrame, law: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The batch's rows with everything the rules read, and the law/period lookup table."""
+def payslip_stream(payslips: pl.LazyFrame, workers: pl.DataFrame) -> pl.LazyFrame:
+    """Each current payslip with its figures as exact millionths, its deductions summed by kind
+    and its worker's columns (`WORKER_COLUMNS`); payslips of unknown workers are dropped. Run by
+    polars' streaming engine batch by batch (`collect_batches`): the worker table is hashed
+    once for the whole stream, and the join runs while the previous batch's rules do."""
     paid = (
         pl.when(pl.col("paid_on").is_null())
         .then(pl.coalesce(_u("paid_amount"), lit(0)))
         .otherwise(pl.coalesce(_u("paid_amount"), _u("net_pay")))
     )
-    rows = (
-        batch.lazy()
-        .select(
+    return (
+        payslips.select(
             "worker_ref",
             "ref",
             "date",
@@ -191,30 +190,14 @@ def frame(
             _u("normal_hours").alias("nh_u"),
             *_deductions(),
         )
-        .collect()
+        .join(workers.select(WORKER_COLUMNS).lazy(), on="worker_ref", how="inner")
+        .with_columns(_law_period_key())
     )
-    # Each payslip's worker by position in the worker table (a join on the key alone, then
-    # gathers: cheaper than joining the wide table); payslips of unknown workers are dropped.
-    at = (
-        rows.select("worker_ref")
-        .join(
-            workers.select("worker_ref").with_row_index("_wi"),
-            on="worker_ref",
-            how="left",
-            maintain_order="left",
-        )
-        .get_column("_wi")
-    )
-    if at.len() != rows.height:
-        raise InvalidInputError(
-            "the workers frame has the same worker_ref on more than one row; give each "
-            "worker one row",
-            where="workers frame",
-        )
-    rows = rows.hstack(workers.select(WORKER_COLUMNS[1:])[at])
-    if at.null_count():
-        rows = rows.filter(pl.col("scale10").is_not_null())
-    rows = rows.with_columns(_law_period_key())
+
+
+def frame(rows: pl.DataFrame, law: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A batch of `payslip_stream` with everything the rules read, and its law/period lookup
+    table."""
     # The law and the period: a small table, sorted by key, found by binary search.
     lookup = _lookup(rows.select(pl.col("_lk").unique().drop_nulls().sort()), law)
     keys = lookup.get_column("_lk")
