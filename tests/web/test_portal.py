@@ -61,14 +61,15 @@ def test_the_contract_marks_each_worse_term_in_words(portal: WebSite) -> None:
     body = page.text
     worse = re.findall(r'<li class="p-term p-worse">\s*<h2>([^<]+)', body)
     assert [w.strip() for w in worse] == [
+        "Wage",
         "Pay per hour of normal work",
         "Normal hours a week",
         "Length of contract",
         "Housing",
     ]
-    assert body.count("Worse than promised") == 4  # in words, not by colour alone
+    assert body.count("Worse than promised") == 5  # in words, not by colour alone
     text = text_of(body)
-    assert "4 term(s) got worse than promised" in text
+    assert "5 term(s) got worse than promised" in text
     assert "Promised 48 hours Signed 60 hours" in text
     assert "Promised free Signed taken from your pay" in text
     assert "You were not given a copy of the contract." in text
@@ -77,7 +78,7 @@ def test_the_contract_marks_each_worse_term_in_words(portal: WebSite) -> None:
 def test_the_contract_in_nepali_by_the_workers_record(portal: WebSite) -> None:
     body = worker(portal).get("/my/contract").text  # no cookie: w-2's record says Nepali
     assert '<html lang="ne" dir="ltr">' in body
-    assert body.count("वाचाभन्दा खराब") == 4
+    assert body.count("वाचाभन्दा खराब") == 5
     assert "2025 जनवरी 5" in body  # the promise's date, the month in Nepali
     assert "Worse than promised" not in body
 
@@ -110,7 +111,7 @@ def test_documents_held_are_flagged_and_rights_cite_their_source(portal: WebSite
     assert "Source: Minimum Wages Order 2024" in rights
     assert "Your employer may not keep your passport." in rights
     home = text_of(client.get("/my").text)
-    assert "4 term(s) of your contract got worse." in home
+    assert "5 term(s) of your contract got worse." in home
     assert "Someone holds 1 of your documents." in home
     assert 'href="/my/grievances/new"' in client.get("/my").text
 
@@ -215,3 +216,15 @@ def test_record_values_are_escaped_not_markup(portal: WebSite) -> None:
     page = worker(portal, "en").get("/my/receipts/<script>x</script>")
     assert page.status_code == 404
     assert "<script>x" not in page.text
+
+
+def test_the_sites_own_forms_post_under_no_referrer(portal: WebSite) -> None:
+    """`Referrer-Policy: no-referrer` makes browsers send `Origin: null` on every POST; the
+    Origin check then trusts `Sec-Fetch-Site` (found by the browser test: no form worked)."""
+    client = worker(portal, "en")
+    csrf = page_csrf(client, "/my/receipts")
+    same = {"Origin": "null", "Sec-Fetch-Site": "same-origin"}
+    other = {"Origin": "null", "Sec-Fetch-Site": "cross-site"}
+    form = {"csrf_token": csrf, "receipt": "x"}
+    assert client.post("/my/receipts/verify", data=form, headers=same).status_code == 200
+    assert client.post("/my/receipts/verify", data=form, headers=other).status_code == 403

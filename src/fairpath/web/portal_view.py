@@ -213,7 +213,7 @@ def contract_view(journey: Journey, org_names: Mapping[str, str]) -> ContractVie
             _signed_org(signed, org_names),
             signed is not None and signed.data.employer_ref != promised.employer_ref,
         ),
-        _row(N_("Wage"), _wage(old), _wage(new) if new else None, False),
+        _row(N_("Wage"), _wage(old), _wage(new) if new else None, _wage_worse(old, new)),
         _row(
             N_("Pay per hour of normal work"),
             _rate(old),
@@ -298,6 +298,17 @@ def _signed_org(
     signed: ContractSignedEvent | None, names: Mapping[str, str]
 ) -> tuple[str, dict[str, Any]] | None:
     return _org(signed.data.employer_ref, names) if signed else None
+
+
+def _wage_worse(old: Terms, new: Terms | None) -> bool:
+    """A lower wage for the same period in the same currency (the hourly rate row catches a
+    wage that stays while the hours grow)."""
+    return (
+        new is not None
+        and new.wage.currency == old.wage.currency
+        and new.wage.per is old.wage.per
+        and new.wage.amount < old.wage.amount
+    )
 
 
 def _rate_worse(old: Terms, new: Terms | None) -> bool:

@@ -71,9 +71,14 @@ def cross_site(settings: Settings, scope: Scope) -> bool:
     if headers.get("authorization", "").lower().startswith("bearer "):
         return False  # no ambient credentials: a token is never sent by a browser on its own
     origin = headers.get("origin")
+    fetch_site = headers.get("sec-fetch-site")
+    if origin == "null" and fetch_site is not None:
+        # Under `Referrer-Policy: no-referrer` browsers send `Origin: null` on every POST,
+        # their own site's forms included (Fetch, "serializing a request origin"); their
+        # `Sec-Fetch-Site` still says where the request came from.
+        return fetch_site not in ("same-origin", "none")
     if origin is not None:
         return origin.rstrip("/") != expected_origin(settings, scope)
-    fetch_site = headers.get("sec-fetch-site")
     return fetch_site is not None and fetch_site not in ("same-origin", "none")
 
 
