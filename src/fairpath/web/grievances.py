@@ -35,13 +35,14 @@ from fairpath.domain.journey import Channel
 from fairpath.services import access, grievances, messaging
 from fairpath.services.tenancy import Role
 from fairpath.web import i18n, portal_grievances
+from fairpath.web.api import ERRORS
 from fairpath.web.auth import ApiAuth, StaffAuth, check_form_csrf, engine_of, settings_of
 from fairpath.web.problems import HttpProblem
 from fairpath.web.rendering import render
 
 log = logging.getLogger("fairpath.web.grievances")
 pages = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1/grievances", tags=["grievances"])
+api = APIRouter(prefix="/api/v1/grievances", tags=["grievances"], responses=ERRORS)
 hooks = APIRouter(include_in_schema=False)
 
 Text = Annotated[str, Form(max_length=300)]
@@ -457,7 +458,18 @@ def api_file(request: Request, auth: ApiAuth, body: FileIn) -> FiledOut:
     )
 
 
-@api.get("/register", response_model=None)
+REGISTER_TYPES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The register, one row per case.",
+        "content": {
+            "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+@api.get("/register", response_model=None, responses=REGISTER_TYPES)
 def api_register(
     request: Request,
     auth: ApiAuth,
