@@ -1,14 +1,14 @@
 """The seven payslip rules as polars expressions over ONE frame per batch of payslips.
 
-`frame(batch, workers, law)` gives each current payslip of a batch the columns every rule reads:
-its figures as exact Int128 millionths, its deductions summed by kind once, its worker's promised
-terms, and the law in force on its `period_end` with the period's length — looked up once per
-distinct (place, period) in a small table (`lookup`), which also holds whatever depends on the
-law and the period alone (the pro-rated overtime limit, the monthly minimum for the period, the
-payment deadline). `evaluate(frame, ...)` then adds each rule's findings, notes and per-worker
-pairs to an `Outputs`. Each rule's section cites the part of spec/rules.md it implements; the
-arithmetic is the same as `fairpath.domain.rules` (docs/analytics.md "Exactness").
-"""
+`payslip_stream(payslips, workers)` is the streaming query that gives each current payslip its
+figures as exact Int128 millionths, its deductions summed by kind once, and its worker's columns;
+`frame(batch, law)` adds, for each batch, the law in force on its `period_end` and the period's
+length — looked up once per distinct (place, period) in a small table (`lookup`), which also holds
+whatever depends on the law and the period alone (the pro-rated overtime limit, the monthly
+minimum for the period, the payment deadline). `evaluate(frame, ...)` then adds each rule's
+findings, notes and per-worker pairs to an `Outputs`. Each rule's section names the part of
+spec/rules.md it implements; the arithmetic is the same as `fairpath.domain.rules`
+(docs/analytics.md "Exactness")."""
 
 from __future__ import annotations
 
