@@ -67,7 +67,7 @@ class Mine:
     org_names: dict[str, str]
 
 
-def _mine(request: Request, auth: Auth) -> Mine:
+def _mine(request: Request, auth: Auth, *, names: bool = True) -> Mine:
     ref = auth.principal.worker_ref
     assert ref is not None  # worker_auth let only workers through
     detail = access.worker_detail(
@@ -77,20 +77,19 @@ def _mine(request: Request, auth: Auth) -> Mine:
     request.state.record_languages = tuple(worker.languages)
     events = [_EVENT.validate_python(e.record) for e in detail.events]
     journey = Journey.from_events(worker, events)
-    return Mine(worker, journey, detail.events, _org_names(request, auth, journey))
+    org_names = _org_names(request, auth, journey) if names else {}
+    return Mine(worker, journey, detail.events, org_names)
 
 
 def _org_names(request: Request, auth: Auth, journey: Journey) -> dict[str, str]:
-    """Names of the organisations on the worker's record (the tenancy lets a worker see them)."""
+    """Names of the organisations on the worker's record: those the tenancy lets a worker see
+    (one scope computation for all of them)."""
     refs = {journey.worker.employer_ref, *journey.worker.recruiter_refs}
     refs |= {e.data.employer_ref for e in journey.events if hasattr(e.data, "employer_ref")}
-    names = {}
-    for ref in sorted(r for r in refs if r):
-        try:
-            names[ref] = access.organization(engine_of(request), auth.principal, ref).name
-        except NotFoundError:
-            continue
-    return names
+    visible = access.list_organizations(
+        engine_of(request), auth.principal, role=None, limit=1000, offset=0
+    )
+    return {org.ref: org.name for org in visible.items if org.ref in refs}
 
 
 def _law(request: Request) -> LawBook:
@@ -144,7 +143,7 @@ def _page(request: Request, auth: Auth, template: str, **context: Any) -> Respon
 def home(request: Request, auth: PageAuth) -> Response:
     if auth.principal.worker_ref is None:
         return RedirectResponse("/dashboard", status_code=303)
-    mine = _mine(request, auth)
+    mine = _mine(request, auth, names=False)
     contract = portal_view.contract_view(mine.journey, mine.org_names)
     held = [d for d in portal_view.documents_view(mine.journey) if d.returned_on is None]
     return _page(
@@ -166,7 +165,7 @@ def contract(request: Request, auth: WorkerAuth) -> Response:
 
 @router.get("/my/fees")
 def fees(request: Request, auth: WorkerAuth) -> Response:
-    mine = _mine(request, auth)
+    mine = _mine(request, auth, names=False)
     law = _law(request)
     view = portal_view.fees_view(mine.journey, law, _today())
     return _page(
@@ -181,7 +180,7 @@ def fees(request: Request, auth: WorkerAuth) -> Response:
 
 @router.get("/my/pay")
 def pay(request: Request, auth: WorkerAuth) -> Response:
-    mine = _mine(request, auth)
+    mine = _mine(request, auth, names=False)
     engine = engine_of(request)
     ref = mine.worker.ref
     run = assessment.latest_run(engine, ref)
@@ -203,7 +202,7 @@ def pay(request: Request, auth: WorkerAuth) -> Response:
 
 @router.get("/my/documents")
 def documents(request: Request, auth: WorkerAuth) -> Response:
-    mine = _mine(request, auth)
+    mine = _mine(request, auth, names=False)
     return _page(
         request, auth, "documents.html", documents=portal_view.documents_view(mine.journey)
     )
@@ -211,7 +210,7 @@ def documents(request: Request, auth: WorkerAuth) -> Response:
 
 @router.get("/my/rights")
 def rights(request: Request, auth: WorkerAuth) -> Response:
-    mine = _mine(request, auth)
+    mine = _mine(request, auth, names=False)
     law = _law(request)
     view = portal_view.rights_view(mine.journey, law, _today())
     return _page(
@@ -229,13 +228,13 @@ def rights(request: Request, auth: WorkerAuth) -> Response:
 
 @router.get("/my/receipts")
 def receipts_page(request: Request, auth: WorkerAuth) -> Response:
-    mine = _mine(request, auth)
+    mine = _mine(request, auth, names=False)
     return _page(request, auth, "receipts.html", events=mine.events, types=portal_view.EVENT_TYPES)
 
 
 @router.get("/my/receipts/{ref}")
 def download_receipt(request: Request, auth: WorkerAuth, ref: str) -> Response:
-    mine = _mine(request, auth)
+    mine = _mine(request, auth, names=False)
     if ref not in {e.ref for e in mine.events}:
         # Someone else's event, or none: the same answer, so existence does not leak.
         raise NotFoundError(f"you have no record with reference '{ref}'")
