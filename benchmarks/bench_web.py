@@ -54,6 +54,7 @@ def serve_child(data_dir: str) -> None:
 
 
 async def _connection(
+    *,
     port: int,
     request: bytes,
     stop_at: float,
@@ -86,7 +87,7 @@ async def _connection(
 
 
 async def _load(
-    port: int, path: str, cookie: str, connections: int, seconds: float, max_requests: int
+    port: int, path: str, cookie: str, *, connections: int, seconds: float, max_requests: int
 ) -> dict[str, Any]:
     request = (
         f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n"
@@ -100,7 +101,15 @@ async def _load(
     budget = [max_requests]
     await asyncio.gather(
         *(
-            _connection(port, request, stop_at, measure_from, budget, latencies, errors)
+            _connection(
+                port=port,
+                request=request,
+                stop_at=stop_at,
+                measure_from=measure_from,
+                budget=budget,
+                latencies=latencies,
+                errors=errors,
+            )
             for _ in range(connections)
         )
     )
@@ -108,7 +117,9 @@ async def _load(
     latencies.sort()
 
     def pct(p: float) -> float:
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else 0
+        if not latencies:
+            return 0.0
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
     return {
         "path": path,
@@ -132,7 +143,12 @@ def load_child(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     result = asyncio.run(
         _load(
-            args.port, args.path, args.cookie, args.connections, args.seconds, args.max_requests
+            args.port,
+            args.path,
+            args.cookie,
+            connections=args.connections,
+            seconds=args.seconds,
+            max_requests=args.max_requests,
         )
     )
     print(json.dumps(result), flush=True)
