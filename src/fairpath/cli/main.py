@@ -17,6 +17,7 @@ import typer
 from fairpath.cli import accounts as accounts_cli
 from fairpath.cli import assess, context, demo, law, log, receipt, records, setup, witness, worker
 from fairpath.cli import grievances as grievances_cli
+from fairpath.cli import report as report_cli
 from fairpath.cli import serve as serve_cli
 from fairpath.domain.errors import FairpathError
 
@@ -51,6 +52,7 @@ for module in (setup, records, worker, log, witness, receipt, assess, law):
 for module in (serve_cli, accounts_cli, demo):
     module.register(app)
 grievances_cli.register_commands(app)
+report_cli.register(app)
 
 
 def run() -> None:

@@ -1,0 +1,140 @@
+"""The recruitment cost indicator (SDG 10.7.1) per corridor, for the workers a report covers.
+
+The indicator is not stored by an assessment run, so the report computes it with the domain's
+own definition (`fairpath.domain.rules.recruitment_cost_indicator`: fees converted at their
+dates ÷ monthly earnings from payslips, else the promised wage) on each worker's journey, read a
+chunk of workers at a time. Per corridor only a bounded summary is kept — the count per band
+(from the exact ratio), exact minimum and maximum, and a histogram of ratios rounded to
+0.001 months for the median — so memory does not grow with the number of workers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy import Connection, select
+
+from fairpath.domain.errors import FairpathError
+from fairpath.domain.journey import AnyRecord, Organization, Site
+from fairpath.domain.law import LawBook
+from fairpath.domain.rates import RateTable
+from fairpath.domain.rules import Journey, Note, recruitment_cost_indicator
+from fairpath.domain.rules.aggregates import COST_BANDS, CostIndicator
+from fairpath.storage.models import EventRow, OrganizationRow, SiteRow, WorkerRow, table_of
+
+_RECORD: TypeAdapter[Any] = TypeAdapter(AnyRecord)
+_workers = table_of(WorkerRow)
+_events = table_of(EventRow)
+_orgs = table_of(OrganizationRow)
+_sites = table_of(SiteRow)
+
+#: Ratios are kept to this precision for the median (months of earnings).
+STEP = Decimal("0.001")
+BANDS = tuple(f"{lo}+" if hi is None else f"{lo}-{hi}" for lo, hi in COST_BANDS)
+
+
+def band_of(ratio: Decimal) -> str:
+    """The band ("0-1", "1-3", "3-6", "6+") of an exact ratio, as the domain bands it."""
+    for (low, high), name in zip(COST_BANDS, BANDS, strict=True):
+        if high is None or low <= ratio < high:
+            return name
+    raise AssertionError("bands cover every non-negative ratio")  # pragma: no cover
+
+
+@dataclass
+class CorridorCosts:
+    """The indicator's distribution over one corridor's workers."""
+
+    corridor: str
+    workers: int = 0
+    bands: Counter[str] = field(default_factory=Counter)
+    histogram: Counter[Decimal] = field(default_factory=Counter)
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+
+    def add(self, ratio: Decimal) -> None:
+        self.workers += 1
+        self.bands[band_of(ratio)] += 1
+        self.histogram[ratio.quantize(STEP, rounding=ROUND_HALF_EVEN)] += 1
+        self.minimum = ratio if self.minimum is None else min(self.minimum, ratio)
+        self.maximum = ratio if self.maximum is None else max(self.maximum, ratio)
+
+    @property
+    def median(self) -> Decimal:
+        """The median of the rounded ratios (the mean of the middle two for an even count)."""
+        values = sorted(self.histogram.items())
+        lower, upper = (self.workers - 1) // 2, self.workers // 2
+        seen = 0
+        low_value = high_value = Decimal(0)
+        for value, count in values:
+            if seen <= lower < seen + count:
+                low_value = value
+            if seen <= upper < seen + count:
+                high_value = value
+                break
+            seen += count
+        return (low_value + high_value) / 2
+
+
+@dataclass
+class CostTally:
+    """The indicator per corridor, and how many workers it could not be computed for."""
+
+    corridors: dict[str, CorridorCosts] = field(default_factory=dict)
+    not_computed: Counter[str] = field(default_factory=Counter)  # reason → workers
+
+    def add(self, result: CostIndicator | Note) -> None:
+        if isinstance(result, Note):
+            self.not_computed[result.missing] += 1
+            return
+        entry = self.corridors.get(result.corridor)
+        if entry is None:
+            entry = self.corridors[result.corridor] = CorridorCosts(result.corridor)
+        entry.add(result.ratio)
+
+
+class CostReader:
+    """Reads journeys of a chunk of workers and computes their indicator."""
+
+    def __init__(self, conn: Connection, law_book: LawBook, rates: RateTable, as_of: date):
+        self.conn = conn
+        self.law_book = law_book
+        self.rates = rates
+        self.as_of = as_of
+        self.orgs: list[Organization] = _all(conn, _orgs)
+        self.sites: list[Site] = _all(conn, _sites)
+
+    def indicators(self, refs: Sequence[str]) -> list[CostIndicator | Note]:
+        """The indicator (or why it could not be computed) of each worker in `refs`."""
+        workers = [
+            _RECORD.validate_python(json.loads(text))
+            for text in self.conn.scalars(
+                select(_workers.c.canonical).where(_workers.c.ref.in_(refs))
+            )
+        ]
+        events: dict[str, list[Any]] = defaultdict(list)
+        query = select(_events.c.canonical).where(_events.c.worker_ref.in_(refs))
+        for text in self.conn.scalars(query):
+            event = _RECORD.validate_python(json.loads(text))
+            events[event.worker_ref].append(event)
+        out: list[CostIndicator | Note] = []
+        for worker in workers:
+            try:
+                journey = Journey.from_events(
+                    worker, events.get(worker.ref, ()), self.orgs, self.sites
+                )
+            except FairpathError:
+                continue  # the assessment's JOURNEY note already says why
+            out.append(recruitment_cost_indicator(journey, self.law_book, self.rates, self.as_of))
+        return out
+
+
+def _all(conn: Connection, table: Any) -> list[Any]:
+    return [_RECORD.validate_python(json.loads(t)) for t in conn.scalars(select(table.c.canonical))]
