@@ -11,15 +11,30 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+@cache
+def _pyplot() -> Any:
+    """matplotlib's pyplot on the Agg backend, loaded on first use (it takes seconds to import,
+    and every CLI command would otherwise wait for it)."""
+    import matplotlib  # noqa: PLC0415 - see the docstring
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    return plt
+
+
+def _rectangle(color: str) -> Any:
+    from matplotlib.patches import Rectangle  # noqa: PLC0415 - see _pyplot
+
+    return Rectangle((0, 0), 1, 1, color=color)
+
 
 #: Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#009E73", "#E69F00", "#D55E00", "#CC79A7", "#56B4E9", "#0072B2")
@@ -35,7 +50,7 @@ _RC: Any = {
 def _svg(fig: Figure, name: str) -> str:
     out = io.StringIO()
     fig.savefig(out, format="svg", metadata={"Date": None})
-    plt.close(fig)
+    _pyplot().close(fig)
     text = out.getvalue()
     text = text[text.index("<svg") :]  # drop the XML prolog and doctype: inlined in HTML
     # Several charts share one HTML document: prefix their element ids so none collide.
@@ -59,8 +74,8 @@ def stacked_shares(
     hidden by suppression is one grey segment. `rows`: (label, band → workers or -1 hidden,
     note written at the bar's end)."""
     height = 1.2 + 0.42 * max(len(rows), 1)
-    with plt.rc_context(_RC):
-        fig, ax = plt.subplots(figsize=(7.0, height), layout="constrained")
+    with _pyplot().rc_context(_RC):
+        fig, ax = _pyplot().subplots(figsize=(7.0, height), layout="constrained")
         labels = [label for label, _, _ in rows]
         for y, (_, counts, note) in enumerate(rows):
             total = sum(v for v in counts.values() if v > 0)
@@ -85,12 +100,10 @@ def stacked_shares(
         ax.set_xlim(0, 100)
         ax.set_xlabel(xlabel)
         ax.set_title(title, loc="left", fontsize=10)
-        handles = [
-            Rectangle((0, 0), 1, 1, color=PALETTE[i % len(PALETTE)]) for i in range(len(bands))
-        ]
+        handles = [_rectangle(PALETTE[i % len(PALETTE)]) for i in range(len(bands))]
         names = [f"{b} months" for b in bands]
         if any(counts.get("hidden", 0) for _, counts, _ in rows):
-            handles.append(Rectangle((0, 0), 1, 1, color=SUPPRESSED))
+            handles.append(_rectangle(SUPPRESSED))
             names.append("hidden (<5)")
         ax.legend(
             handles,
@@ -109,8 +122,8 @@ def bars(name: str, title: str, rows: Sequence[tuple[str, int | None]], xlabel: 
     """Horizontal bars with their value written beside them; None draws no bar and writes
     "<5" (a suppressed count)."""
     height = 1.0 + 0.3 * max(len(rows), 1)
-    with plt.rc_context(_RC):
-        fig, ax = plt.subplots(figsize=(7.0, height), layout="constrained")
+    with _pyplot().rc_context(_RC):
+        fig, ax = _pyplot().subplots(figsize=(7.0, height), layout="constrained")
         top = max([v for _, v in rows if v] or [1])
         for y, (_, value) in enumerate(rows):
             shown = value or 0

@@ -14,8 +14,6 @@ from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PDF_VARIANT = "pdf/a-3b"
 
@@ -42,19 +40,30 @@ def render_html(template: str, context: Mapping[str, Any]) -> str:
     return environment().get_template(template).render(css=stylesheet(), **context)
 
 
-class NoFetching(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
-    """Refuses every URL: reports are self-contained."""
+@cache
+def _no_fetching() -> Any:
+    """A WeasyPrint URL fetcher that refuses every URL: reports are self-contained.
 
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=(), fail_on_errors=False)
+    WeasyPrint (Pango, fonts) loads here, on first use, not when fairpath starts: every CLI
+    command would otherwise wait for it.
+    """
+    from weasyprint.urls import URLFetcher  # noqa: PLC0415 - slow to import, used rarely
 
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        raise ValueError(f"reports fetch nothing (asked for {url[:80]})")
+    class NoFetching(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=(), fail_on_errors=False)
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            raise ValueError(f"reports fetch nothing (asked for {url[:80]})")
+
+    return NoFetching
 
 
 def html_to_pdf(html: str) -> bytes:
     """The HTML as a PDF/A-3b document."""
-    pdf = HTML(string=html, base_url=None, url_fetcher=NoFetching()).write_pdf(
+    from weasyprint import HTML  # noqa: PLC0415 - see _no_fetching
+
+    pdf = HTML(string=html, base_url=None, url_fetcher=_no_fetching()()).write_pdf(
         pdf_variant=PDF_VARIANT, uncompressed_pdf=False
     )
     assert pdf is not None  # write_pdf returns the bytes when no target is given
