@@ -8,8 +8,9 @@ import typer
 
 from fairpath.cli import context
 from fairpath.cli.assess import print_run_summary
+from fairpath.reports.service import write_report_to_data_dir
 from fairpath.services.accounts import ensure_demo_accounts
-from fairpath.services.demo import run_demo
+from fairpath.services.demo import demo_brand, run_demo
 from fairpath.web.server import bind, url_of
 from fairpath.web.server import serve as run_server
 
@@ -32,6 +33,13 @@ def demo(
     result = run_demo(cli.settings, engine, workers=workers, seed=seed, say=typer.echo)
     typer.echo("")
     print_run_summary(engine, result.run, limit=8)
+    brand = demo_brand(engine)
+    if brand is not None:
+        typer.echo("")
+        typer.echo(f"writing the due-diligence report for {brand} …")
+        for fmt in ("pdf", "html"):
+            path = write_report_to_data_dir(cli.settings, engine, brand, fmt)
+            typer.echo(f"  {path}")
     accounts = ensure_demo_accounts(cli.settings, engine)
     typer.echo("")
     typer.echo("Demo accounts (for this demo only; new passwords on every run):")

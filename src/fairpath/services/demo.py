@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from fairpath.config import Settings
 from fairpath.demo import REFERENCE_AS_OF, Counts, write_jsonl
@@ -20,6 +20,7 @@ from fairpath.services import setup
 from fairpath.services.assessment import AssessmentRun, assess_data_set
 from fairpath.services.grievances import seed_demo_cases
 from fairpath.services.importing import FileReport, import_paths
+from fairpath.storage.models import OrganizationRow, table_of
 
 Say = Callable[[str], None]
 
@@ -62,3 +63,11 @@ def run_demo(
     cases = seed_demo_cases(settings, engine, datetime.now(UTC))
     say(f"grievances: {len(cases)} demo cases (open, overdue, escalated, unfounded, confirmed)")
     return DemoResult(data_file, counts, imported, run)
+
+
+def demo_brand(engine: Engine) -> str | None:
+    """The brand the demo's report is written for: the first organisation with the brand role."""
+    orgs = table_of(OrganizationRow)
+    with engine.connect() as conn:
+        rows = conn.execute(select(orgs.c.ref, orgs.c.roles).order_by(orgs.c.ref)).all()
+    return next((r.ref for r in rows if "brand" in r.roles.split(";")), None)
