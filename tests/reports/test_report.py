@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from fairpath.domain.errors import FairpathError, InvalidInputError, NotFoundError
 from fairpath.reports.build import build_report
 from fairpath.reports.privacy import K, Table
-from fairpath.reports.render import NoFetching, html_to_pdf
+from fairpath.reports.render import html_to_pdf, refusing_fetcher
 from fairpath.reports.runs import parse_period
 from fairpath.reports.service import render_report, write_report_to_data_dir
 from fairpath.services.assessment import Dimension, aggregate_run, iter_findings
@@ -166,7 +166,7 @@ def test_demo_can_write_the_report_into_the_data_directory(demo: Demo) -> None:
 
 def test_renderer_fetches_nothing() -> None:
     with pytest.raises(ValueError, match="reports fetch nothing"):
-        NoFetching().fetch("file:///etc/passwd")
+        refusing_fetcher()().fetch("file:///etc/passwd")
     html = '<html><body><img src="file:///etc/passwd"><p>x</p></body></html>'
     assert html_to_pdf(html).startswith(b"%PDF")  # rendered without the image
 

@@ -149,6 +149,8 @@ def chain_table(scope: Scope, got: Collected) -> Table:
         additive={4, 5},
         note="One row per supplier → site → recruiter → corridor path; a supplier or site is "
         "named on its first row. A worker recruited by two recruiters counts on both paths.",
+        # The sum counts paths, not people; the summary's "Workers" counts each person once.
+        total_label="Total of paths (a worker on two paths counts twice)",
     )
     workers_sum = with_sum = 0
     last: tuple[str, str] = ("", "")

@@ -87,6 +87,7 @@ class Table:
     row_total_column: int | None = None
     row_parts_from: int = 0
     note: str = ""
+    total_label: str = "Total"
 
     def add(self, label: str, cells: list[Cell]) -> None:
         self.rows.append((label, cells))

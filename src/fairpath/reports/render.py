@@ -41,7 +41,7 @@ def render_html(template: str, context: Mapping[str, Any]) -> str:
 
 
 @cache
-def _no_fetching() -> Any:
+def refusing_fetcher() -> Any:
     """A WeasyPrint URL fetcher that refuses every URL: reports are self-contained.
 
     WeasyPrint (Pango, fonts) loads here, on first use, not when fairpath starts: every CLI
@@ -61,9 +61,9 @@ def _no_fetching() -> Any:
 
 def html_to_pdf(html: str) -> bytes:
     """The HTML as a PDF/A-3b document."""
-    from weasyprint import HTML  # noqa: PLC0415 - see _no_fetching
+    from weasyprint import HTML  # noqa: PLC0415 - see refusing_fetcher
 
-    pdf = HTML(string=html, base_url=None, url_fetcher=_no_fetching()()).write_pdf(
+    pdf = HTML(string=html, base_url=None, url_fetcher=refusing_fetcher()()).write_pdf(
         pdf_variant=PDF_VARIANT, uncompressed_pdf=False
     )
     assert pdf is not None  # write_pdf returns the bytes when no target is given
