@@ -28,6 +28,10 @@ from fairpath.storage import records as store
 from fairpath.storage.logstore import SqlLogStore
 from fairpath.storage.models import BlindIndexRow, LogEntryRow, table_of
 
+# AES-GCM objects kept per transaction: enough for any batch, bounded so that a file of a
+# million workers does not keep a million of them.
+CIPHER_CACHE = 4096
+
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
@@ -180,6 +184,8 @@ class Recorder:
         # the encryption itself); same format as privacy.envelope.encrypt.
         cipher = self._ciphers.get(worker_ref)
         if cipher is None:
+            if len(self._ciphers) >= CIPHER_CACHE:  # a file's workers come one after another
+                self._ciphers.clear()
             cipher = self._ciphers[worker_ref] = AESGCM(self.keys.data_key(worker_ref))
         return encrypt_with(cipher, plaintext, place)
 
