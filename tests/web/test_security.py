@@ -242,10 +242,9 @@ def test_log_files_are_cached_by_kind_and_nothing_else_is_served(site: WebSite) 
 
 
 def test_no_personal_data_reaches_the_server_log(
-    shared_site: WebSite, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    shared_site: WebSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _capture_server_logs(monkeypatch)
-    caplog.set_level(logging.DEBUG)
+    records = _capture_server_logs(monkeypatch)
     client = shared_site.client("platform_admin")
     client.get("/api/v1/workers", params={"employer": NAMES["w-1"], "site": PASSPORTS["w-1"]})
     client.get("/workers", params={"employer": NAMES["w-2"]})
@@ -257,20 +256,16 @@ def test_no_personal_data_reaches_the_server_log(
         "/login", data={"login": NAMES["w-3"], "password": PASSWORD, "csrf_token": "x"}
     )
     # Everything the server side logged (the test's own HTTP client logs its URLs; skip it).
-    logged = "\n".join(
-        f"{r.name} {r.getMessage()} {r.exc_text or ''}"
-        for r in caplog.records
-        if not r.name.startswith("httpx")
-    )
+    logged = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in records)
     assert "GET /api/v1/workers/{ref} 404" in logged  # … the log says what happened …
     for secret in [*NAMES.values(), *PASSPORTS.values(), PASSWORD]:
         assert secret not in logged  # … and nothing about whom
 
 
 def test_an_unexpected_error_shows_a_sentence_not_a_traceback(
-    shared_site: WebSite, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    shared_site: WebSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _capture_server_logs(monkeypatch)
+    records = _capture_server_logs(monkeypatch)
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError(f"database said: {NAMES['w-1']} {PASSPORTS['w-1']}")
@@ -283,10 +278,10 @@ def test_an_unexpected_error_shows_a_sentence_not_a_traceback(
     assert api.json()["detail"].startswith("fairpath failed unexpectedly")
     page = client.get("/workers")
     assert page.status_code == 500
-    server_log = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("fairpath"))
+    server_log = "\n".join(f"{r.getMessage()} {r.exc_text or ''}" for r in records)
     for text in (api.text, page.text, server_log):
         assert "Traceback" not in text and NAMES["w-1"] not in text
-    assert "unexpected RuntimeError on GET /api/v1/workers" in caplog.text
+    assert "unexpected RuntimeError on GET /api/v1/workers" in server_log
 
 
 def test_sign_in_returns_only_to_a_page_of_this_site(shared_site: WebSite) -> None:
@@ -303,8 +298,28 @@ def test_sign_in_returns_only_to_a_page_of_this_site(shared_site: WebSite) -> No
         assert response.headers["location"] == landing
 
 
-def _capture_server_logs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Let caplog see the server's loggers even after a test in this process ran `serve`,
-    whose logging configuration stops them propagating to the root logger."""
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _capture_server_logs(monkeypatch: pytest.MonkeyPatch) -> list[logging.LogRecord]:
+    """Every record the server's own loggers (`fairpath.*`) emit during the test.
+
+    A handler on the `fairpath` logger itself, so that it sees them whatever logging setup an
+    earlier test in this process left behind (`serve` stops them propagating to the root).
+    """
+    handler = _Records()
+    root = logging.getLogger("fairpath")
+    monkeypatch.setattr(root, "level", logging.DEBUG)
+    monkeypatch.setattr(root, "disabled", False)
+    monkeypatch.setattr(root, "handlers", [*root.handlers, handler])  # restored afterwards
     for name in ("fairpath.web", "fairpath.web.access", "fairpath.web.error"):
-        monkeypatch.setattr(logging.getLogger(name), "propagate", True)
+        logger = logging.getLogger(name)
+        monkeypatch.setattr(logger, "propagate", True)
+        monkeypatch.setattr(logger, "disabled", False)
+    return handler.records
