@@ -5,6 +5,7 @@ no personal data in server logs, and no traceback ever shown."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -242,9 +243,9 @@ def test_log_files_are_cached_by_kind_and_nothing_else_is_served(site: WebSite) 
 
 
 def test_no_personal_data_reaches_the_server_log(
-    shared_site: WebSite, monkeypatch: pytest.MonkeyPatch
+    shared_site: WebSite, server_log: list[logging.LogRecord]
 ) -> None:
-    records = _capture_server_logs(monkeypatch)
+    records = server_log
     client = shared_site.client("platform_admin")
     client.get("/api/v1/workers", params={"employer": NAMES["w-1"], "site": PASSPORTS["w-1"]})
     client.get("/workers", params={"employer": NAMES["w-2"]})
@@ -263,9 +264,9 @@ def test_no_personal_data_reaches_the_server_log(
 
 
 def test_an_unexpected_error_shows_a_sentence_not_a_traceback(
-    shared_site: WebSite, monkeypatch: pytest.MonkeyPatch
+    shared_site: WebSite, monkeypatch: pytest.MonkeyPatch, server_log: list[logging.LogRecord]
 ) -> None:
-    records = _capture_server_logs(monkeypatch)
+    records = server_log
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError(f"database said: {NAMES['w-1']} {PASSPORTS['w-1']}")
@@ -307,19 +308,24 @@ class _Records(logging.Handler):
         self.records.append(record)
 
 
-def _capture_server_logs(monkeypatch: pytest.MonkeyPatch) -> list[logging.LogRecord]:
+@pytest.fixture
+def server_log(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[logging.LogRecord]]:
     """Every record the server's own loggers (`fairpath.*`) emit during the test.
 
     A handler on the `fairpath` logger itself, so that it sees them whatever logging setup an
     earlier test in this process left behind (`serve` stops them propagating to the root).
     """
     handler = _Records()
-    root = logging.getLogger("fairpath")
-    monkeypatch.setattr(root, "level", logging.DEBUG)
-    monkeypatch.setattr(root, "disabled", False)
-    monkeypatch.setattr(root, "handlers", [*root.handlers, handler])  # restored afterwards
+    top = logging.getLogger("fairpath")
     for name in ("fairpath.web", "fairpath.web.access", "fairpath.web.error"):
         logger = logging.getLogger(name)
         monkeypatch.setattr(logger, "propagate", True)
         monkeypatch.setattr(logger, "disabled", False)
-    return handler.records
+    old_level = top.level
+    top.setLevel(logging.DEBUG)  # setLevel (not setattr) also clears the loggers' level caches
+    top.addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        top.removeHandler(handler)
+        top.setLevel(old_level)
