@@ -38,7 +38,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if {"engine", "settings", "db_url"} & set(getattr(item, "fixturenames", ())):
+        if {"engine", "settings", "db_url", "db_engine_name"} & set(
+            getattr(item, "fixturenames", ())
+        ):
             item.add_marker(pytest.mark.db)
 
 
