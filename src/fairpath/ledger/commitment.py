@@ -53,14 +53,19 @@ def new_salt(random: RandomSource = os.urandom) -> bytes:
 
 def commitment(record: Mapping[str, Any], salt: bytes) -> bytes:
     """SHA-256(TAG || salt || canonical record)."""
-    if len(salt) != SALT_SIZE:
-        raise OpeningError("A salt must be exactly 32 bytes.")
-    return hashlib.sha256(TAG + salt + canonical_record(record)).digest()
+    return leaf_from_canonical(canonical_record(record), salt)[1:]
 
 
 def leaf_bytes(record: Mapping[str, Any], salt: bytes) -> bytes:
     """The log entry: version byte 0x01 followed by the 32-byte commitment."""
-    return bytes([VERSION]) + commitment(record, salt)
+    return leaf_from_canonical(canonical_record(record), salt)
+
+
+def leaf_from_canonical(canonical: bytes, salt: bytes) -> bytes:
+    """`leaf_bytes` from a record's canonical bytes already at hand (the import has them)."""
+    if len(salt) != SALT_SIZE:
+        raise OpeningError("A salt must be exactly 32 bytes.")
+    return bytes([VERSION]) + hashlib.sha256(TAG + salt + canonical).digest()
 
 
 def verify_opening(leaf: bytes, record: Mapping[str, Any], salt: bytes) -> None:

@@ -33,7 +33,7 @@ from fairpath.interchange.canonical import canonical_parts, pii_of, strip_pii
 from fairpath.interchange.problems import Location, Problem
 from fairpath.interchange.readers import Item, batched, parse_json_line
 from fairpath.interchange.sources import JSONL_SUFFIXES, read_source
-from fairpath.ledger.commitment import SALT_SIZE, TAG, VERSION
+from fairpath.ledger.commitment import SALT_SIZE, leaf_from_canonical
 from fairpath.privacy.envelope import blind_index
 
 # Which personal fields get a blind index, so staff can find a worker by them.
@@ -129,8 +129,7 @@ def prepare(record: Record, location: Location, keys: Keys) -> Prepared:
         references=tuple(references_of(record)),
         salt=salt,
         # The leaf commits to the record without personal data; the salt keeps it hiding.
-        # Same bytes as ledger.commitment.leaf_bytes, from the canonical bytes at hand.
-        leaf=bytes([VERSION]) + hashlib.sha256(TAG + salt + public).digest(),
+        leaf=leaf_from_canonical(public, salt),
     )
 
 
