@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select, update
+from sqlalchemy import Connection, Table, select, update
 
 from fairpath.storage.models import (
     EventRow,
@@ -169,11 +169,6 @@ def import_label(conn: Connection, import_id: int | None) -> str:
     if row is None:
         return f"import #{import_id}"
     return f"{row.file_name} (import #{import_id} on {row.at:%Y-%m-%d})"
-
-
-def count(conn: Connection, kind: str) -> int:
-    """How many records of `kind` are stored."""
-    return int(conn.scalar(select(func.count()).select_from(TABLES[kind])) or 0)
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
