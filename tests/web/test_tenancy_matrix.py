@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
 from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
-from fairpath.services import accounts
+from fairpath.services import accounts, assessment
 from tests.grievances.matrix import MATRIX_CASE, ensure_matrix_case
 from tests.web.conftest import ROLES, TestClient, WebSite
 from tests.web.data import NAMES, chain_data_set
@@ -33,6 +34,15 @@ UPLOADERS = [
     "recruiter",
 ]
 TOKEN_MANAGERS = ["platform_admin", "brand_admin", "supplier_admin", "recruiter"]
+#: Who may download due-diligence reports at all (case handlers and workers may not: 403).
+REPORTERS = [*UPLOADERS, "auditor"]
+#: Whose report each role may download: its own organisation's, an auditor's granted one.
+REPORT_READERS = {
+    "acme": {"platform_admin", "brand_admin", "brand_member"},
+    "kl-bottling": {"platform_admin", "supplier_admin", "supplier_member", "auditor"},
+    "other-brand": {"platform_admin"},
+    "no-such-org": set(),
+}
 
 #: Which workers each role sees, and whose personal data it may read.
 VISIBLE = {
@@ -82,6 +92,18 @@ def expect(ok: int, allowed: list[str] | set[str], *, other: int, anonymous: int
 
 def everyone(status: int) -> dict[str, int]:
     return dict.fromkeys(ROLES, status)
+
+
+def report_cases() -> list[Case]:
+    """Each organisation's report: 200 for its readers, 404 for other reporters (another
+    organisation's report does not exist for them), 403 for case handlers and workers."""
+    cases = []
+    formats = ["pdf", "html", "html", "pdf"]
+    for (org, readers), fmt in zip(REPORT_READERS.items(), formats, strict=True):
+        statuses = expect(404, REPORTERS, other=403, anonymous=303)
+        cases.append(Case(f"/reports/{org}/{fmt}", statuses | dict.fromkeys(readers, 200)))
+    cases.append(Case("/reports/acme/docx", expect(404, REPORTERS, other=403, anonymous=303)))
+    return cases
 
 
 @dataclass
@@ -302,6 +324,9 @@ MATRIX: dict[str, list[Case]] = {
             method="POST",
         )
     ],
+    # Due-diligence reports (web/reports.py): an organisation's own, an auditor's granted one.
+    "GET /reports": [Case("/reports", expect(200, REPORTERS, other=403, anonymous=303))],
+    "GET /reports/{org_ref}/{fmt}": report_cases(),
     "GET /healthz": [Case("/healthz", everyone(200))],
     "GET /log/{name:path}": [
         Case("/log/checkpoint", everyone(200)),
@@ -363,11 +388,18 @@ def send(client: TestClient, case: Case, csrf: str) -> Any:
     return client.post(case.path, data=data, files=files, headers=headers, follow_redirects=False)
 
 
+def ensure_assessed(site: WebSite) -> None:
+    """One whole-data-set assessment run, so that reports can be made."""
+    if assessment.latest_run(site.engine) is None:
+        assessment.assess_data_set(site.settings, site.engine, as_of=date(2025, 6, 1), actor="test")
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_every_role_against_every_route(shared_site: WebSite, role: str) -> None:
     if not accounts.api_tokens(shared_site.engine, 1):
         accounts.create_api_token(shared_site.engine, 1, "the platform admin's own")
     ensure_matrix_case(shared_site)
+    ensure_assessed(shared_site)
     client = shared_site.client(role)
     csrf = csrf_of(client)
     cases = [c for entries in MATRIX.values() for c in entries]

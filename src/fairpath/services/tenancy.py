@@ -425,6 +425,40 @@ def may_see_event_type(principal: Principal, event_type: str) -> bool:
     return principal.role in (Role.WORKER, Role.CASE_HANDLER)
 
 
+# --- due-diligence reports: an organisation's own, its auditors', the platform's ---------------
+
+
+def may_download_reports(principal: Principal) -> bool:
+    """Whether `principal` may download any due-diligence report at all: platform admins, an
+    organisation's admins and members, and auditors. Case handlers and workers may not — a
+    report is the organisation's account of its chain (CSDDD Art. 16), not a case file."""
+    if principal.role is Role.PLATFORM_ADMIN or principal.role is Role.AUDITOR:
+        return True
+    return principal.role in ORG_ROLES and principal.org_ref is not None
+
+
+def may_download_report(principal: Principal, org_ref: str) -> bool:
+    """Whether `principal` may download `org_ref`'s report: its own organisation's, one an
+    auditor was granted, or any for a platform admin. A brand does not get its supplier's
+    report (nor the reverse): each organisation publishes its own."""
+    if principal.role is Role.PLATFORM_ADMIN:
+        return True
+    if principal.role is Role.AUDITOR:
+        return org_ref in principal.granted_orgs
+    return principal.role in ORG_ROLES and principal.org_ref == org_ref
+
+
+def report_orgs(principal: Principal) -> frozenset[str] | None:
+    """The organisations whose reports `principal` may download; None means every one."""
+    if principal.role is Role.PLATFORM_ADMIN:
+        return None
+    if principal.role is Role.AUDITOR:
+        return principal.granted_orgs
+    if principal.role in ORG_ROLES and principal.org_ref is not None:
+        return frozenset({principal.org_ref})
+    return frozenset()
+
+
 # --- uploads: an organisation writes only what is its own ---------------------------------
 
 

@@ -26,7 +26,7 @@ from fairpath.domain.errors import FairpathError
 from fairpath.services import access
 from fairpath.services.importing import ImportRejected
 from fairpath.storage.db import make_engine
-from fairpath.web import api, logfiles, pages, portal
+from fairpath.web import api, logfiles, pages, portal, reports
 from fairpath.web.auth import Auth, SignInRequired, authenticate
 from fairpath.web.grievances import lifespan as grievance_scheduler
 from fairpath.web.grievances import routers as grievance_routers
@@ -63,6 +63,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.include_router(portal.router)
     for router in grievance_routers():
         app.include_router(router)
+    app.include_router(reports.router)
     app.include_router(logfiles.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)

@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from fairpath.domain.errors import FairpathError
 from fairpath.services import access, accounts
 from fairpath.services.importing import ImportRejected
+from fairpath.web import reports
 from fairpath.web.auth import (
     PageAuth,
     StaffAuth,
@@ -158,7 +159,17 @@ def logout(request: Request, auth: PageAuth, csrf_token: Text = "") -> Response:
 @router.get("/dashboard")
 def dashboard(request: Request, auth: StaffAuth) -> Response:
     board = access.dashboard(engine_of(request), auth.principal)
-    return render(request, "dashboard.html", auth, board=board)
+    # The organisation's own report is one click away (a platform admin's list is long: the
+    # first few, and a link to all of them).
+    orgs = reports.downloadable(request, auth) if board.run is not None else []
+    return render(
+        request,
+        "dashboard.html",
+        auth,
+        board=board,
+        report_orgs=orgs[:3],
+        more_reports=len(orgs) > 3,
+    )
 
 
 @router.get("/workers")

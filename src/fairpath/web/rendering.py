@@ -14,6 +14,7 @@ from fastapi import Request
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
+from fairpath.services import tenancy
 from fairpath.web import i18n
 from fairpath.web.auth import Auth
 
@@ -59,6 +60,8 @@ def navigation(auth: Auth | None) -> list[tuple[str, str]]:
     ]
     if who.can_upload:
         links.append(("/upload", "Upload data"))
+    if tenancy.may_download_reports(who):
+        links.append(("/reports", "Reports"))
     links.append(("/journey-log", "Journey log"))
     if who.can_manage_tokens:
         links.append(("/tokens", "API tokens"))
