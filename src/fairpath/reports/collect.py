@@ -1,32 +1,51 @@
-"""One streaming pass over an assessment run (and the run before it) for the workers in scope.
+"""The tallies a report shows, for the workers in scope of an assessment run (and the run
+it is compared with).
 
-Reads `assessed_workers` joined with `findings`, ordered by worker, a row at a time (a
-server-side cursor on PostgreSQL), merged with the same stream of the previous run so that
-"what changed" compares findings by their stable `key` worker by worker. Every figure a report
-shows is a count or a sum kept per group (supplier, site, recruiter, corridor, origin and
-destination country, tier, ILO indicator, rule), together with the number of workers behind it
-so the presenter can suppress small groups (`reports.privacy`). Memory grows with the number of
-groups, never with the number of workers.
+Runs made since migration 0005 carry per-worker summaries (`services.assessment`): ids of the
+worker's groups, findings profile, changes by finding key since the compared run, and cost
+indicator. `collect` then aggregates in SQL — a handful of GROUP BY queries over
+`assessed_workers` on integer ids, one row per distinct combination, never one per worker or per
+finding — and adds each combination to the tallies with its number of workers. Memory grows
+with the number of distinct groups and profiles, not with the number of workers.
+
+Older runs (no summaries), or a comparison with a run other than the one the summaries were
+made against, take the streaming path: `assessed_workers` joined with `findings`, ordered by
+worker, a row at a time (a server-side cursor on PostgreSQL), merged with the same stream of the
+previous run so that "what changed" compares findings by their stable `key` worker by worker.
+Both paths give the same tallies (tests/reports/test_collect.py).
+
+Every figure is a count or a sum kept per group (supplier, site, recruiter, corridor, origin and
+destination country, tier, ILO indicator, rule), with the number of workers behind it so the
+presenter can suppress small groups (`reports.privacy`).
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
+from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, case, func, select
 
 from fairpath.domain.journey import EventType
 from fairpath.reports.costs import CostReader, CostTally
 from fairpath.reports.scope import Scope
-from fairpath.storage.findings import AssessedWorkerRow, FindingRow
+from fairpath.storage.findings import (
+    AssessedWorkerRow,
+    AssessmentRunRow,
+    AssessmentTextRow,
+    FindingRow,
+)
 from fairpath.storage.models import EventRow, table_of
 
 _assessed = table_of(AssessedWorkerRow)
 _findings = table_of(FindingRow)
+_runs = table_of(AssessmentRunRow)
+_texts = table_of(AssessmentTextRow)
 _events = table_of(EventRow)
 
 #: Workers whose journeys the cost indicator reads at once.
@@ -180,6 +199,41 @@ class MoneyTally:
     workers_paid: int = 0  # workers paid some remedy
     workers_confirmed: int = 0  # workers with remedy they confirmed receiving
 
+    def add(self, other: MoneyTally) -> None:
+        self.workers += other.workers
+        self.owed += other.owed
+        self.paid += other.paid
+        self.confirmed += other.confirmed
+        self.balance += other.balance
+        self.workers_owed += other.workers_owed
+        self.workers_paid += other.workers_paid
+        self.workers_confirmed += other.workers_confirmed
+
+
+@dataclass(slots=True)
+class Profile:
+    """One worker's findings counted (the same for every worker of a stored profile)."""
+
+    findings: int
+    by_rule: Counter[str]
+    by_ilo: Counter[str]
+    by_severity: Counter[str]
+
+
+def profile_of(items: Iterator[tuple[str, str, tuple[str, ...], int]]) -> Profile:
+    """A profile from (rule, severity, ILO indicators, findings) items."""
+    by_rule: Counter[str] = Counter()
+    by_ilo: Counter[str] = Counter()
+    by_severity: Counter[str] = Counter()
+    total = 0
+    for rule, severity, ilo, n in items:
+        total += n
+        by_rule[rule] += n
+        by_severity[severity] += n
+        for indicator in ilo:
+            by_ilo[indicator] += n
+    return Profile(total, by_rule, by_ilo, by_severity)
+
 
 @dataclass
 class Tally:
@@ -199,55 +253,31 @@ class Tally:
     grievances: int = 0
     workers_grieving: int = 0
 
-    def add(self, w: _WorkerFacts) -> None:
-        self.workers += 1
-        if w.findings:
-            self.with_findings += 1
-            self.findings += w.findings
-            self.findings_by_rule.update(w.by_rule)
-            self.workers_by_rule.update(w.by_rule.keys())
-            self.findings_by_ilo.update(w.by_ilo)
-            self.workers_by_ilo.update(w.by_ilo.keys())
-            self.with_ilo += bool(w.by_ilo)
-            self.findings_by_severity.update(w.by_severity)
-            self.workers_by_severity.update(w.by_severity.keys())
-        if w.view.currency is not None:
-            m = self.money.get(w.view.currency)
+    def add(self, p: Profile, n: int, currency: str | None, money: MoneyTally | None) -> None:
+        """`n` workers with profile `p`; `money`: their remedy summed (in `currency`)."""
+        self.workers += n
+        if p.findings:
+            self.with_findings += n
+            self.findings += p.findings * n
+            for counts, workers, source in (
+                (self.findings_by_rule, self.workers_by_rule, p.by_rule),
+                (self.findings_by_ilo, self.workers_by_ilo, p.by_ilo),
+                (self.findings_by_severity, self.workers_by_severity, p.by_severity),
+            ):
+                for key, count in source.items():
+                    counts[key] += count * n
+                    workers[key] += n
+            if p.by_ilo:
+                self.with_ilo += n
+        if currency is not None and money is not None:
+            m = self.money.get(currency)
             if m is None:
-                m = self.money[w.view.currency] = MoneyTally()
-            m.workers += 1
-            m.owed += w.view.owed
-            m.paid += w.view.paid
-            m.confirmed += w.view.confirmed
-            m.balance += w.view.balance
-            m.workers_owed += w.view.owed > 0
-            m.workers_paid += w.view.paid > 0
-            m.workers_confirmed += w.view.confirmed > 0
-        if w.grievances:
-            self.grievances += w.grievances
-            self.workers_grieving += 1
+                m = self.money[currency] = MoneyTally()
+            m.add(money)
 
-
-@dataclass(slots=True)
-class _WorkerFacts:
-    view: WorkerView
-    findings: int
-    by_rule: Counter[str]
-    by_ilo: Counter[str]
-    by_severity: Counter[str]
-    grievances: int
-
-
-def _facts(view: WorkerView, grievances: int) -> _WorkerFacts:
-    by_rule: Counter[str] = Counter()
-    by_ilo: Counter[str] = Counter()
-    by_severity: Counter[str] = Counter()
-    for f in view.findings:
-        by_rule[f.rule_id] += 1
-        by_severity[f.severity] += 1
-        for indicator in f.ilo:
-            by_ilo[indicator] += 1
-    return _WorkerFacts(view, len(view.findings), by_rule, by_ilo, by_severity, grievances)
+    def add_grievances(self, grievances: int) -> None:
+        self.grievances += grievances
+        self.workers_grieving += 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +342,23 @@ class Changes:
             target.update(rules)
             workers.update(rules.keys())
 
+    def add_many(
+        self,
+        n: int,
+        new: Mapping[str, int] = MappingProxyType({}),
+        resolved: Mapping[str, int] = MappingProxyType({}),
+        unchanged: Mapping[str, int] = MappingProxyType({}),
+    ) -> None:
+        """`n` workers each with these finding keys new, resolved and unchanged, by rule."""
+        for target, workers, rules in (
+            (self.new, self.workers_new, new),
+            (self.resolved, self.workers_resolved, resolved),
+            (self.unchanged, self.workers_unchanged, unchanged),
+        ):
+            for rule, count in rules.items():
+                target[rule] += count * n
+                workers[rule] += n
+
 
 #: Dimensions a report breaks figures down by (assessment group keys, plus derived ones).
 DIMENSIONS = (
@@ -358,7 +405,6 @@ class Collected:
     changes: Changes = field(default_factory=Changes)
     grievances: GrievanceTally = field(default_factory=GrievanceTally)
     costs: CostTally = field(default_factory=CostTally)
-    evidence: dict[str, list[tuple[str, str, tuple[str, ...]]]] = field(default_factory=dict)
     register: list[tuple[Grievance, str | None]] = field(default_factory=list)  # with supplier
 
 
@@ -405,6 +451,299 @@ def collect(
     grievances: Mapping[str, list[Grievance]],
     cost_reader: Callable[[Connection], CostReader] | None,
 ) -> Collected:
+    """The tallies of the workers in `scope` in the run (compared with `previous_run`); costs
+    only when `cost_reader` is given (it computes them for runs without stored summaries)."""
+    with engine.connect() as conn:
+        summarised = has_summaries(conn, run_id, previous_run)
+    if summarised:
+        return collect_summaries(
+            engine,
+            scope,
+            run_id,
+            previous_run,
+            grievances=grievances,
+            with_costs=cost_reader is not None,
+        )
+    return collect_streaming(
+        engine, scope, run_id, previous_run, grievances=grievances, cost_reader=cost_reader
+    )
+
+
+def has_summaries(conn: Connection, run_id: int, previous_run: int | None) -> bool:
+    """True when the run's stored summaries answer the report: the run has them, and its
+    changes were computed against `previous_run`, which has them too (for workers who left)."""
+    rows = {
+        r.id: r
+        for r in conn.execute(
+            select(_runs.c.id, _runs.c.summaries, _runs.c.compared_run_id).where(
+                _runs.c.id.in_([run_id] if previous_run is None else [run_id, previous_run])
+            )
+        )
+    }
+    run = rows.get(run_id)
+    if run is None or not run.summaries:
+        return False
+    if previous_run is None:
+        return True
+    before = rows.get(previous_run)
+    return run.compared_run_id == previous_run and before is not None and bool(before.summaries)
+
+
+def _keys(scope: Scope, groups: Mapping[str, list[str]], p: Profile) -> dict[str, list[str]]:
+    """The groups a worker counts in, on every dimension a report breaks figures down by."""
+    keys: dict[str, list[str]] = {
+        d: list(groups.get(d, ())) for d in ("supplier", "site", "recruiter", "corridor")
+    }
+    corridors = keys["corridor"]
+    keys["origin"] = sorted({c.split("→")[0] for c in corridors})
+    keys["destination"] = sorted({c.split("→")[1].split(":")[0] for c in corridors if "→" in c})
+    tiers = {scope.tier_of(s) for s in keys["supplier"]}
+    keys["tier"] = sorted(f"tier {t}" for t in tiers if t is not None)
+    keys["tier_country"] = [f"{t}|{c}" for t in keys["tier"] for c in keys["destination"]]
+    keys["ilo"] = sorted(p.by_ilo)
+    topics = {lksg_topic(rule) for rule in p.by_rule}
+    keys["topic_tier"] = [f"{topic}|{t}" for topic in sorted(topics) for t in keys["tier"]]
+    return keys
+
+
+def _tallies(out: Collected, keys: Mapping[str, list[str]]) -> Iterator[Tally]:
+    """The total and every group tally a worker with these keys counts in."""
+    yield out.total
+    for dim, group_keys in keys.items():
+        table = out.groups[dim]
+        for key in group_keys:
+            tally = table.get(key)
+            if tally is None:
+                tally = table[key] = Tally()
+            yield tally
+
+
+def _paths(keys: Mapping[str, list[str]]) -> Iterator[tuple[str, str, str, str]]:
+    """The supply chain map's paths a worker is on: first supplier and site, each recruiter
+    and corridor."""
+    supplier = (keys["supplier"] or ["—"])[0]
+    site = (keys["site"] or ["—"])[0]
+    for recruiter in keys["recruiter"] or ["—"]:
+        for corridor in keys["corridor"] or ["—"]:
+            yield (supplier, site, recruiter, corridor)
+
+
+def _add_grievances(out: Collected, keys: Mapping[str, list[str]], items: list[Grievance]) -> None:
+    for tally in _tallies(out, keys):
+        tally.add_grievances(len(items))
+    supplier = keys["supplier"][0] if keys["supplier"] else None
+    out.grievances.add(items)
+    out.register.extend((g, supplier) for g in items)
+
+
+# --- from stored summaries ------------------------------------------------------------------
+
+
+class _Texts:
+    """A run's stored JSON texts by id, each parsed once."""
+
+    def __init__(self, conn: Connection, run_ids: Sequence[int]) -> None:
+        query = select(_texts.c.id, _texts.c.text).where(_texts.c.run_id.in_(run_ids))
+        self.raw: dict[int, str] = {int(i): t for i, t in conn.execute(query)}
+        self.parsed: dict[int, Any] = {}
+        self.profiles: dict[int, Profile] = {}
+
+    def json(self, text_id: int) -> Any:
+        got = self.parsed.get(text_id)
+        if got is None:
+            got = self.parsed[text_id] = json.loads(self.raw[text_id])
+        return got
+
+    def profile(self, text_id: int) -> Profile:
+        got = self.profiles.get(text_id)
+        if got is None:
+            items = ((r, s, tuple(i), int(n)) for r, s, i, n in self.json(text_id))
+            got = self.profiles[text_id] = profile_of(items)
+        return got
+
+
+def collect_summaries(
+    engine: Engine,
+    scope: Scope,
+    run_id: int,
+    previous_run: int | None,
+    *,
+    grievances: Mapping[str, list[Grievance]],
+    with_costs: bool,
+) -> Collected:
+    """The tallies from the run's stored per-worker summaries, aggregated in SQL."""
+    out = Collected()
+    out.changes.previous_run = previous_run
+    with engine.connect() as conn:
+        texts = _Texts(conn, [run_id] if previous_run is None else [run_id, previous_run])
+        counting = _Summarised(conn, out, scope, texts, run_id)
+        counting.profiles()
+        if with_costs:
+            counting.costs()
+        counting.changes(previous_run)
+        counting.grievances(grievances)
+    return out
+
+
+def _positive(column: Any) -> Any:
+    """How many of the summed values are above zero (workers owed, paid, confirming)."""
+    return func.sum(case((column > 0, 1), else_=0))
+
+
+def _merged_rules(c: Mapping[str, Mapping[str, int]], *parts: str) -> dict[str, int]:
+    total: Counter[str] = Counter()
+    for part in parts:
+        total.update(c[part])
+    return dict(total)
+
+
+@dataclass
+class _Summarised:
+    """The GROUP BY queries over one run's `assessed_workers`, each row added to the tallies
+    with its number of workers."""
+
+    conn: Connection
+    out: Collected
+    scope: Scope
+    texts: _Texts
+    run_id: int
+    covered: dict[int, bool] = field(default_factory=dict)
+
+    def in_scope(self, groups_id: int | None) -> bool:
+        if groups_id is None:
+            return False
+        got = self.covered.get(groups_id)
+        if got is None:
+            got = self.covered[groups_id] = self.scope.covers(self.texts.json(groups_id))
+        return got
+
+    def profiles(self) -> None:
+        """Workers, findings and remedy: one row per (groups, profile, currency)."""
+        a = _assessed
+        query = (
+            select(
+                a.c.groups_id,
+                a.c.profile_id,
+                a.c.currency,
+                func.count(),
+                *(func.sum(a.c[f"{m}_minor"]) for m in ("owed", "paid", "confirmed", "balance")),
+                *(_positive(a.c[f"{m}_minor"]) for m in ("owed", "paid", "confirmed")),
+            )
+            .where(a.c.run_id == self.run_id)
+            .group_by(a.c.groups_id, a.c.profile_id, a.c.currency)
+        )
+        for groups_id, profile_id, ccy, count, *sums in self.conn.execute(query):
+            if not self.in_scope(groups_id):
+                continue
+            n = int(count)
+            p = self.texts.profile(profile_id)
+            money = None if ccy is None else MoneyTally(n, *(int(v or 0) for v in sums))
+            keys = _keys(self.scope, self.texts.json(groups_id), p)
+            for tally in _tallies(self.out, keys):
+                tally.add(p, n, ccy, money)
+            for path in _paths(keys):
+                self.out.chain[path] += n
+                self.out.chain_findings[path] += n if p.findings else 0
+
+    def costs(self) -> None:
+        """The cost indicator: one row per (groups, corridor and band, ratio in thousandths)."""
+        a = _assessed
+        query = (
+            select(
+                a.c.groups_id,
+                a.c.cost_id,
+                a.c.cost_milli,
+                func.count(),
+                func.min(a.c.cost_centi),
+                func.max(a.c.cost_centi),
+            )
+            .where(a.c.run_id == self.run_id, a.c.cost_id.is_not(None))
+            .group_by(a.c.groups_id, a.c.cost_id, a.c.cost_milli)
+        )
+        for groups_id, cost_id, milli, n, lowest, highest in self.conn.execute(query):
+            if not self.in_scope(groups_id):
+                continue
+            corridor, band, *why = self.texts.json(cost_id)
+            if why:
+                self.out.costs.not_computed[why[0]] += int(n)
+            else:
+                entry = self.out.costs.corridor(corridor)
+                entry.add_many(band, int(milli), int(n), int(lowest), int(highest))
+
+    def changes(self, previous_run: int | None) -> None:
+        """What changed: the run's workers joined with the previous run's on their ref, then
+        the previous run's workers who are not in this run."""
+        a, changes = _assessed, self.out.changes
+        if previous_run is None:  # every finding in scope is new
+            query = (
+                select(a.c.groups_id, a.c.changes_id, func.count())
+                .where(a.c.run_id == self.run_id)
+                .group_by(a.c.groups_id, a.c.changes_id)
+            )
+            for groups_id, changes_id, n in self.conn.execute(query):
+                if self.in_scope(groups_id):
+                    c = self.texts.json(changes_id)
+                    changes.add_many(int(n), new=_merged_rules(c, "new", "unchanged"))
+                    changes.workers_entered += int(n)
+            return
+        p = a.alias("p")
+        joined = a.outerjoin(p, (p.c.run_id == previous_run) & (p.c.worker_ref == a.c.worker_ref))
+        query = (
+            select(a.c.groups_id, p.c.groups_id, a.c.changes_id, func.count())
+            .select_from(joined)
+            .where(a.c.run_id == self.run_id)
+            .group_by(a.c.groups_id, p.c.groups_id, a.c.changes_id)
+        )
+        for groups_id, prev_groups_id, changes_id, count in self.conn.execute(query):
+            cur_in, prev_in, n = self.in_scope(groups_id), self.in_scope(prev_groups_id), int(count)
+            c = self.texts.json(changes_id)
+            if cur_in and prev_in:
+                changes.add_many(n, c["new"], c["resolved"], c["unchanged"])
+            elif cur_in:  # new to the scope: every finding is new
+                changes.add_many(n, new=_merged_rules(c, "new", "unchanged"))
+                changes.workers_entered += n
+            elif prev_in:  # left the scope: every finding of the previous run is resolved
+                changes.add_many(n, resolved=_merged_rules(c, "resolved", "unchanged"))
+                changes.workers_left += n
+        here = select(a.c.id).where(a.c.run_id == self.run_id, a.c.worker_ref == p.c.worker_ref)
+        query = (
+            select(p.c.groups_id, p.c.changes_id, func.count())
+            .where(p.c.run_id == previous_run, ~here.exists())
+            .group_by(p.c.groups_id, p.c.changes_id)
+        )
+        for groups_id, changes_id, n in self.conn.execute(query):
+            if self.in_scope(groups_id):  # not in this run: its findings are all resolved
+                before = _merged_rules(self.texts.json(changes_id), "new", "unchanged")
+                changes.add_many(int(n), resolved=before)
+                changes.workers_left += int(n)
+
+    def grievances(self, grievances: Mapping[str, list[Grievance]]) -> None:
+        """Grievances of the (few) workers who filed one, with the groups they count in."""
+        a = _assessed
+        refs = sorted(grievances)
+        for start in range(0, len(refs), COST_CHUNK):
+            query = select(a.c.worker_ref, a.c.groups_id, a.c.profile_id).where(
+                a.c.run_id == self.run_id, a.c.worker_ref.in_(refs[start : start + COST_CHUNK])
+            )
+            for ref, groups_id, profile_id in sorted(self.conn.execute(query)):
+                if self.in_scope(groups_id) and grievances[ref]:
+                    p = self.texts.profile(profile_id)
+                    keys = _keys(self.scope, self.texts.json(groups_id), p)
+                    _add_grievances(self.out, keys, grievances[ref])
+
+
+# --- streaming, for runs without summaries ---------------------------------------------------
+
+
+def collect_streaming(
+    engine: Engine,
+    scope: Scope,
+    run_id: int,
+    previous_run: int | None,
+    *,
+    grievances: Mapping[str, list[Grievance]],
+    cost_reader: Callable[[Connection], CostReader] | None,
+) -> Collected:
     """One pass over the run (merged with the previous one) for the workers in `scope`."""
     out = Collected()
     out.changes.previous_run = previous_run
@@ -436,40 +775,62 @@ def _costs(out: Collected, reader: CostReader, pending: list[str]) -> None:
 
 
 def _count(out: Collected, scope: Scope, view: WorkerView, grievances: list[Grievance]) -> None:
-    facts = _facts(view, len(grievances))
-    out.total.add(facts)
-    groups = view.groups
-    keys: dict[str, list[str]] = {
-        d: list(groups.get(d, ())) for d in ("supplier", "site", "recruiter", "corridor")
-    }
-    corridors = keys["corridor"]
-    keys["origin"] = sorted({c.split("→")[0] for c in corridors})
-    keys["destination"] = sorted({c.split("→")[1].split(":")[0] for c in corridors if "→" in c})
-    tiers = {scope.tier_of(s) for s in keys["supplier"]}
-    keys["tier"] = sorted(f"tier {t}" for t in tiers if t is not None)
-    keys["tier_country"] = [f"{t}|{c}" for t in keys["tier"] for c in keys["destination"]]
-    keys["ilo"] = sorted(facts.by_ilo)
-    topics = {lksg_topic(rule) for rule in facts.by_rule}
-    keys["topic_tier"] = [f"{topic}|{t}" for topic in sorted(topics) for t in keys["tier"]]
-    for dim, group_keys in keys.items():
-        table = out.groups[dim]
-        for key in group_keys:
-            tally = table.get(key)
-            if tally is None:
-                tally = table[key] = Tally()
-            tally.add(facts)
-    supplier = (keys["supplier"] or ["—"])[0]
-    site = (keys["site"] or ["—"])[0]
-    for recruiter in keys["recruiter"] or ["—"]:
-        for corridor in corridors or ["—"]:
-            path = (supplier, site, recruiter, corridor)
-            out.chain[path] += 1
-            out.chain_findings[path] += bool(view.findings)
+    p = profile_of((f.rule_id, f.severity, f.ilo, 1) for f in view.findings)
+    money = None
+    if view.currency is not None:
+        money = MoneyTally(
+            1,
+            view.owed,
+            view.paid,
+            view.confirmed,
+            view.balance,
+            int(view.owed > 0),
+            int(view.paid > 0),
+            int(view.confirmed > 0),
+        )
+    keys = _keys(scope, view.groups, p)
+    for tally in _tallies(out, keys):
+        tally.add(p, 1, view.currency, money)
+    for path in _paths(keys):
+        out.chain[path] += 1
+        out.chain_findings[path] += bool(view.findings)
     if grievances:
-        out.grievances.add(grievances)
-        out.register.extend((g, supplier if supplier != "—" else None) for g in grievances)
-    for f in view.findings:
-        for indicator in f.ilo:
-            kept = out.evidence.setdefault(indicator, [])
-            if len(kept) < EVIDENCE_PER_INDICATOR:
-                kept.append((f.key, f.rule_id, f.evidence))  # parsed here only
+        _add_grievances(out, keys, grievances)
+
+
+# --- evidence ----------------------------------------------------------------------------------
+
+
+def evidence(
+    engine: Engine, scope: Scope, run_id: int, indicators: Iterable[str]
+) -> dict[str, list[tuple[str, str, tuple[str, ...]]]]:
+    """Up to EVIDENCE_PER_INDICATOR findings (key, rule, evidence records) per ILO indicator,
+    of workers in scope, in worker ref order — read only as far as needed."""
+    wanted = set(indicators)
+    out: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {i: [] for i in sorted(wanted)}
+    if not wanted:
+        return out
+    a, f = _assessed, _findings
+    order = f.c.worker_ref.collate("C") if engine.dialect.name == "postgresql" else f.c.worker_ref
+    query = (
+        select(a.c.groups, f.c.key, f.c.rule_id, f.c.ilo_indicators, f.c.evidence)
+        .select_from(f.join(a, (a.c.run_id == f.c.run_id) & (a.c.worker_ref == f.c.worker_ref)))
+        .where(f.c.run_id == run_id, f.c.ilo_indicators != "[]")
+        .order_by(order, f.c.id)
+    )
+    parsed = _Parsed()
+    with engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=2000).execute(query)
+        for groups, key, rule, ilo, records in result:
+            if not scope.covers(parsed.group(groups)):
+                continue
+            for indicator in parsed.indicators(ilo):
+                kept = out.get(indicator)
+                if kept is not None and len(kept) < EVIDENCE_PER_INDICATOR:
+                    kept.append((key, rule, tuple(json.loads(records))))
+                    if len(kept) == EVIDENCE_PER_INDICATOR:
+                        wanted.discard(indicator)
+            if not wanted:
+                break
+        result.close()
+    return out

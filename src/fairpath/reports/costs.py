@@ -1,11 +1,14 @@
 """The recruitment cost indicator (SDG 10.7.1) per corridor, for the workers a report covers.
 
-The indicator is not stored by an assessment run, so the report computes it with the domain's
-own definition (`fairpath.domain.rules.recruitment_cost_indicator`: fees converted at their
-dates ÷ monthly earnings from payslips, else the promised wage) on each worker's journey, read a
-chunk of workers at a time. Per corridor only a bounded summary is kept — the count per band
-(from the exact ratio), exact minimum and maximum, and a histogram of ratios rounded to
-0.001 months for the median — so memory does not grow with the number of workers.
+The indicator is the domain's own definition (`fairpath.domain.rules.recruitment_cost_indicator`:
+fees converted at their dates ÷ monthly earnings from payslips, else the promised wage). Runs
+made since migration 0005 store it per worker (`services.assessment`: corridor, band, ratio in
+thousandths and hundredths of a month), and the report adds up the stored values grouped in SQL
+(`CorridorCosts.add_many`). For older runs `CostReader` computes it from each worker's journey,
+a chunk of workers at a time. Per corridor only a bounded summary is kept — the count per band
+(from the exact ratio), minimum and maximum (to the 0.01 month the report shows), and a
+histogram of ratios rounded to 0.001 months for the median — so memory does not grow with the
+number of workers.
 """
 
 from __future__ import annotations
@@ -66,6 +69,17 @@ class CorridorCosts:
         self.minimum = ratio if self.minimum is None else min(self.minimum, ratio)
         self.maximum = ratio if self.maximum is None else max(self.maximum, ratio)
 
+    def add_many(self, band: str, milli: int, workers: int, lowest: int, highest: int) -> None:
+        """`workers` workers in `band` whose ratio rounds to `milli` thousandths of a month;
+        `lowest`/`highest`: their smallest and largest ratio rounded to hundredths (rounding
+        is monotone, so the rounded minimum is the minimum of the rounded ratios)."""
+        self.workers += workers
+        self.bands[band] += workers
+        self.histogram[Decimal(milli).scaleb(-3)] += workers
+        low, high = Decimal(lowest).scaleb(-2), Decimal(highest).scaleb(-2)
+        self.minimum = low if self.minimum is None else min(self.minimum, low)
+        self.maximum = high if self.maximum is None else max(self.maximum, high)
+
     @property
     def median(self) -> Decimal:
         """The median of the rounded ratios (the mean of the middle two for an even count)."""
@@ -90,14 +104,17 @@ class CostTally:
     corridors: dict[str, CorridorCosts] = field(default_factory=dict)
     not_computed: Counter[str] = field(default_factory=Counter)  # reason → workers
 
+    def corridor(self, name: str) -> CorridorCosts:
+        entry = self.corridors.get(name)
+        if entry is None:
+            entry = self.corridors[name] = CorridorCosts(name)
+        return entry
+
     def add(self, result: CostIndicator | Note) -> None:
         if isinstance(result, Note):
             self.not_computed[result.missing] += 1
             return
-        entry = self.corridors.get(result.corridor)
-        if entry is None:
-            entry = self.corridors[result.corridor] = CorridorCosts(result.corridor)
-        entry.add(result.ratio)
+        self.corridor(result.corridor).add(result.ratio)
 
 
 class CostReader:

@@ -26,7 +26,7 @@ from fairpath.ledger.log import Log
 from fairpath.ledger.proof_bundle import ProofBundle
 from fairpath.reports import schemas
 from fairpath.reports.build import ILO_IDS, Report, build_report
-from fairpath.reports.collect import WorkerView, stream_run
+from fairpath.reports.collect import WorkerView, evidence, stream_run
 from fairpath.reports.privacy import Cell, cell
 from fairpath.reports.render import html_to_pdf, render_html
 from fairpath.reports.runs import Period
@@ -317,6 +317,8 @@ def esrs_s2(report: Report) -> dict[str, Any]:
 
 def cbp_wro(report: Report, settings: Settings, engine: Engine) -> dict[str, Any]:
     got = report.collected
+    shown_ilo = [i for i in ILO_IDS if (t := got.groups["ilo"].get(i)) and t.workers >= 5]
+    found = evidence(engine, report.scope, report.run.id, shown_ilo)
     packs = []
     for ilo in ILO_IDS:
         t = got.groups["ilo"].get(ilo)
@@ -332,7 +334,7 @@ def cbp_wro(report: Report, settings: Settings, engine: Engine) -> dict[str, Any
                 "remediation": _money(report, t.money) if t else [],
                 "evidence": [
                     {"finding_key": key, "rule_id": rule, "records": list(records)}
-                    for key, rule, records in got.evidence.get(ilo, [])
+                    for key, rule, records in found.get(ilo, [])
                 ]
                 if workers >= 5
                 else [],

@@ -11,6 +11,11 @@ law book and rate table loaded once, and writes the findings, notes and per-work
 in one transaction with its audit entry. Runs are never replaced: each is history, and dashboards
 show the latest one.
 
+Beside each worker's remedy account a run stores what a report counts (`_Summaries`): the
+worker's findings profile, how its findings changed by key since the newest whole-data-set run
+before this one, and the SDG 10.7.1 recruitment cost indicator computed here, once, from the
+journey already built — so a report over a million workers only aggregates in SQL.
+
 Choice: the rules read the pseudonymous records only — personal data is not decrypted to assess
 (every decryption is an audited read of one person's data). UNDERAGE_RECRUITMENT therefore uses
 the worker's `birth_year`; a birth date held only in the encrypted personal data is not seen.
@@ -23,7 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -45,13 +50,15 @@ from fairpath.domain.rules import (
     NoteKind,
     RemedyAccount,
     assess_with_remedy,
+    recruitment_cost_indicator,
 )
-from fairpath.domain.rules.aggregates import brands_of, group_keys
+from fairpath.domain.rules.aggregates import COST_BANDS, brands_of, group_keys
 from fairpath.services.audit import write_audit
 from fairpath.storage.findings import (
     AssessedWorkerRow,
     AssessmentNoteRow,
     AssessmentRunRow,
+    AssessmentTextRow,
     FindingRow,
 )
 from fairpath.storage.models import EventRow, LinkRow, OrganizationRow, SiteRow, WorkerRow, table_of
@@ -67,6 +74,7 @@ _runs = table_of(AssessmentRunRow)
 _assessed = table_of(AssessedWorkerRow)
 _findings = table_of(FindingRow)
 _notes = table_of(AssessmentNoteRow)
+_texts = table_of(AssessmentTextRow)
 _workers = table_of(WorkerRow)
 _events = table_of(EventRow)
 _orgs = table_of(OrganizationRow)
@@ -205,7 +213,8 @@ def assess_data_set(
             law_book=law_book,
             rates=rates,
         )
-        run = _Run(run_id, law_book, rates, as_of, _Chain.load(conn))
+        compared = _previous_whole_run(conn, run_id) if worker_ref is None else None
+        run = _Run(run_id, law_book, rates, as_of, _Chain.load(conn), _Summaries(run_id, compared))
         for workers in _worker_chunks(conn, worker_ref):
             _store_chunk(conn, run, _journeys(conn, workers))
         counts = run.counts
@@ -252,10 +261,22 @@ def _start_run(
             workers=0,
             findings=0,
             notes=0,
+            summaries=True,
         )
         .returning(_runs.c.id)
     )
     return int(result.scalar_one())
+
+
+def _previous_whole_run(conn: Connection, run_id: int) -> int | None:
+    """The newest whole-data-set run before `run_id`: what a report compares the run with
+    when no period is asked for (`reports.runs.choose_runs`)."""
+    found = conn.scalar(
+        select(func.max(_runs.c.id)).where(_runs.c.worker_ref.is_(None), _runs.c.id < run_id)
+    )
+    if found is not None:
+        conn.execute(update(_runs).where(_runs.c.id == run_id).values(compared_run_id=found))
+    return None if found is None else int(found)
 
 
 @dataclass
@@ -337,6 +358,103 @@ def _records(conn: Connection, table: Table, refs: set[str]) -> list[Any]:
     return out
 
 
+#: The cost indicator's ratio is stored rounded to these (months of earnings): thousandths for
+#: the median a report shows, hundredths for its lowest and highest (rounding is monotone, so
+#: the lowest of the rounded ratios is the rounded lowest ratio).
+MILLI, CENTI = Decimal("0.001"), Decimal("0.01")
+COST_BAND_NAMES = tuple(f"{lo}+" if hi is None else f"{lo}-{hi}" for lo, hi in COST_BANDS)
+
+
+def cost_band(ratio: Decimal) -> str:
+    """The band ("0-1", "1-3", "3-6", "6+") of an exact ratio, as the domain bands it."""
+    for (low, high), name in zip(COST_BANDS, COST_BAND_NAMES, strict=True):
+        if high is None or low <= ratio < high:
+            return name
+    raise AssertionError("bands cover every non-negative ratio")  # pragma: no cover
+
+
+@dataclass
+class _Summaries:
+    """A run's per-worker summaries: JSON texts stored once per run in `assessment_texts`, the
+    keys of the compared run's findings read a chunk of workers at a time."""
+
+    run_id: int
+    compared_run: int | None
+    ids: dict[str, int] = field(default_factory=dict)
+    pending: dict[str, list[tuple[dict[str, Any], str]]] = field(default_factory=dict)
+
+    def previous_keys(self, conn: Connection, refs: Sequence[str]) -> dict[str, dict[str, str]]:
+        """Each worker's findings in the compared run: key → rule."""
+        out: dict[str, dict[str, str]] = defaultdict(dict)
+        if self.compared_run is None or not refs:
+            return out
+        f = _findings
+        query = select(f.c.worker_ref, f.c.key, f.c.rule_id).where(
+            f.c.run_id == self.compared_run, f.c.worker_ref.in_(refs)
+        )
+        for ref, key, rule in conn.execute(query):
+            out[ref][key] = rule
+        return out
+
+    def text(self, row: dict[str, Any], column: str, text: str) -> None:
+        """Set `row[column]` to the id of `text`, now if it is known, else at `flush`."""
+        known = self.ids.get(text)
+        row[column] = known
+        if known is None:
+            self.pending.setdefault(text, []).append((row, column))
+
+    def flush(self, conn: Connection) -> None:
+        """Store the texts first seen in this chunk and fill in their ids."""
+        if not self.pending:
+            return
+        texts = list(self.pending)
+        ids = conn.scalars(
+            _texts.insert().returning(_texts.c.id, sort_by_parameter_order=True),
+            [{"run_id": self.run_id, "text": t} for t in texts],
+        ).all()
+        for text, new_id in zip(texts, ids, strict=True):
+            self.ids[text] = int(new_id)
+            for row, column in self.pending[text]:
+                row[column] = int(new_id)
+        self.pending.clear()
+
+
+def profile_text(findings: Sequence[Finding]) -> str:
+    """The worker's findings counted by (rule, severity, ILO indicators), as sorted JSON."""
+    counted = Counter((f.rule_id, f.severity.value, tuple(f.ilo_indicators)) for f in findings)
+    return json.dumps(
+        [[rule, sev, list(ilo), n] for (rule, sev, ilo), n in sorted(counted.items())],
+        separators=(",", ":"),
+    )
+
+
+def changes_text(now: Mapping[str, str], before: Mapping[str, str]) -> str:
+    """Distinct finding keys new, resolved and unchanged since the compared run, by rule."""
+
+    def by_rule(keys: Iterable[str], source: Mapping[str, str]) -> dict[str, int]:
+        return dict(sorted(Counter(source[k] for k in keys).items()))
+
+    return json.dumps(
+        {
+            "new": by_rule(now.keys() - before.keys(), now),
+            "resolved": by_rule(before.keys() - now.keys(), before),
+            "unchanged": by_rule(now.keys() & before.keys(), now),
+        },
+        separators=(",", ":"),
+    )
+
+
+def _cost_columns(run: _Run, journey: Journey) -> tuple[str, int | None, int | None]:
+    """(cost text, ratio in thousandths, in hundredths) of the worker's cost indicator."""
+    result = recruitment_cost_indicator(journey, run.law_book, run.rates, run.as_of)
+    if isinstance(result, Note):
+        return json.dumps(["", "", result.missing], ensure_ascii=False), None, None
+    ratio = result.ratio
+    milli = int(ratio.quantize(MILLI, rounding=ROUND_HALF_EVEN).scaleb(3))
+    centi = int(ratio.quantize(CENTI, rounding=ROUND_HALF_EVEN).scaleb(2))
+    return json.dumps([result.corridor, cost_band(ratio)], ensure_ascii=False), milli, centi
+
+
 @dataclass
 class _Run:
     """What every chunk of one run shares: the law, the rates, the date and the running counts."""
@@ -346,6 +464,7 @@ class _Run:
     rates: RateTable
     as_of: date
     chain: _Chain
+    summaries: _Summaries
     counts: Counter[str] = field(default_factory=Counter)
 
 
@@ -355,13 +474,18 @@ def _store_chunk(
     finding_rows: list[dict[str, Any]] = []
     note_rows: list[dict[str, Any]] = []
     worker_rows: list[dict[str, Any]] = []
-    for item in journeys:
+    items = list(journeys)
+    refs = [i[0].ref if isinstance(i, tuple) else i.worker.ref for i in items]
+    before = run.summaries.previous_keys(conn, refs)
+    for item in items:
         run.counts["workers"] += 1
         if isinstance(item, tuple):
             worker, reason = item
             note = Note(JOURNEY, worker.ref, NoteKind.INSUFFICIENT_DATA, reason)
             note_rows.append(_note_row(run.id, note))
-            worker_rows.append(_worker_row(run.id, worker.ref, {}, 0, None))
+            row = _worker_row(run.id, worker.ref, {}, 0, None)
+            _summarise(run, row, [], before.get(worker.ref, {}), None)
+            worker_rows.append(row)
             continue
         assessment, account = assess_with_remedy(item, run.law_book, run.rates, run.as_of)
         for finding in assessment.findings:
@@ -370,13 +494,36 @@ def _store_chunk(
         for note in (*assessment.notes, *(account.notes if account else ())):
             note_rows.append(_note_row(run.id, note))
         groups = _groups(item, run.chain)
-        worker_rows.append(
-            _worker_row(run.id, item.worker.ref, groups, len(assessment.findings), account)
-        )
+        row = _worker_row(run.id, item.worker.ref, groups, len(assessment.findings), account)
+        _summarise(run, row, assessment.findings, before.get(item.worker.ref, {}), item)
+        worker_rows.append(row)
+    run.summaries.flush(conn)
     run.counts["notes"] += len(note_rows)
     for table, rows in ((_findings, finding_rows), (_notes, note_rows), (_assessed, worker_rows)):
         if rows:
             conn.execute(table.insert(), rows)
+
+
+def _summarise(
+    run: _Run,
+    row: dict[str, Any],
+    findings: Sequence[Finding],
+    before: Mapping[str, str],
+    journey: Journey | None,
+) -> None:
+    """Add the report summaries to an assessed worker's row (texts resolved at `flush`)."""
+    texts = {
+        "groups_id": row["groups"],
+        "profile_id": profile_text(findings),
+        "changes_id": changes_text({f.key: f.rule_id for f in findings}, before),
+    }
+    row["cost_milli"] = row["cost_centi"] = None
+    if journey is not None:
+        texts["cost_id"], row["cost_milli"], row["cost_centi"] = _cost_columns(run, journey)
+    else:
+        row["cost_id"] = None
+    for column, text in texts.items():
+        run.summaries.text(row, column, text)
 
 
 def _groups(journey: Journey, chain: _Chain) -> dict[str, list[str]]:

@@ -5,13 +5,20 @@ Runs are history: a run is written once, in one transaction, and never updated o
 dashboards show the latest. Money is stored as integer minor units beside its ISO 4217 code
 (exact, and summable in SQL); lists (ILO indicators, IRIS principles, evidence refs, group keys)
 are JSON text. Nothing here holds personal data: workers are named by their pseudonymous ref.
+
+Per-worker summaries for reports (migration 0005): each assessed worker also names, by id in
+`assessment_texts`, its groups, its findings profile (rule, severity, indicators → count), how
+its findings changed since the run it was compared with (by finding key), and its recruitment
+cost indicator (corridor and band; the ratio in thousandths and hundredths of a month). A JSON
+text that many workers share is stored once per run, so a report counts workers with integer
+GROUP BYs and never reads a finding row.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fairpath.storage.models import Base, UtcDateTime
@@ -32,6 +39,10 @@ class AssessmentRunRow(Base):
     workers: Mapped[int] = mapped_column(Integer)
     findings: Mapped[int] = mapped_column(Integer)
     notes: Mapped[int] = mapped_column(Integer)
+    # Set by runs made since migration 0005: the run whose findings `changes_id` compares with
+    # (the newest whole-data-set run before it), and whether the per-worker summaries exist.
+    compared_run_id: Mapped[int | None] = mapped_column(Integer)
+    summaries: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
 
 
 class AssessedWorkerRow(Base):
@@ -53,6 +64,29 @@ class AssessedWorkerRow(Base):
     confirmed_minor: Mapped[int | None] = mapped_column(BigInteger)
     balance_minor: Mapped[int | None] = mapped_column(BigInteger)
     overpaid_minor: Mapped[int | None] = mapped_column(BigInteger)
+    # Summaries (None in runs made before migration 0005), ids in `assessment_texts`:
+    groups_id: Mapped[int | None] = mapped_column(Integer)  # the `groups` text
+    # JSON [[rule, severity, [ILO ids], findings], ...] sorted: the worker's findings counted.
+    profile_id: Mapped[int | None] = mapped_column(Integer)
+    # JSON {"new": {rule: n}, "resolved": {...}, "unchanged": {...}}: distinct finding keys
+    # compared with the worker's findings in `assessment_runs.compared_run_id`.
+    changes_id: Mapped[int | None] = mapped_column(Integer)
+    # Recruitment cost indicator (SDG 10.7.1): JSON ["corridor", "band"] or ["", "", "why not"];
+    # None when the journey could not be built. Ratio rounded half-even to 0.001 and 0.01 month.
+    cost_id: Mapped[int | None] = mapped_column(Integer)
+    cost_milli: Mapped[int | None] = mapped_column(BigInteger)
+    cost_centi: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class AssessmentTextRow(Base):
+    """A JSON text (groups, profile, changes, cost) shared by workers of one run, stored once."""
+
+    __tablename__ = "assessment_texts"
+    __table_args__ = (Index("ix_assessment_texts_run", "run_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("assessment_runs.id"))
+    text: Mapped[str] = mapped_column(Text)
 
 
 class FindingRow(Base):
