@@ -28,7 +28,9 @@ rebuilt from the frames and `fairpath.domain.rules.assess` runs on it (`fallback
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 
 import polars as pl
@@ -44,6 +46,7 @@ from fairpath.analytics.results import (
     FINDINGS_SCHEMA,
     NOTES_SCHEMA,
     NWR,
+    RULE,
     BulkResult,
 )
 from fairpath.domain.errors import InvalidInputError
@@ -64,9 +67,9 @@ def assess_bulk(
     *,
     rules: Sequence[str] = BULK_RULES,
     batch_rows: int = DEFAULT_BATCH_ROWS,
+    threads: int = 2,
 ) -> BulkResult:
-    """Run the payslip rules (`BULK_RULES`, or a subset) on every worker of `data`, reading
-    its payslips `batch_rows` at a time."""
+    """Run the payslip rules (`BULK_RULES`, or a subset) on every worker of `data`."""
     unknown = [r for r in rules if r not in BULK_RULES]
     if unknown:
         raise ValueError(f"the bulk engine does not run {', '.join(unknown)}; use `assess`")
@@ -96,16 +99,34 @@ def assess_bulk(
         .drop(places)
         .sort("valid_from")
     )
-    workers = _with_promise_law(workers, law)
+    # `_w`: each worker's position in this table, by which payslips find their worker's note
+    # and tie-break columns (a gather, not a join on refs)
+    workers = _with_promise_law(workers, law).with_row_index("_w")
 
     out = Outputs()
     if NWR in rules:
         out.findings.append(payslip_rules.promised_rest(workers))
     info = workers.select(payslip_rules.INFO_COLUMNS)
-    stream = payslip_rules.payslip_stream(_current(data.payslips, superseded, as_of), workers)
-    for batch in stream.collect_batches(chunk_size=batch_rows):
-        frame, lookup = payslip_rules.frame(batch, law)
-        payslip_rules.evaluate(frame, lookup, info, rules, as_of, out=out)
+    payslips = _current(data.payslips, superseded, as_of)
+    lookup = payslip_rules.lookup_table(_period_keys(payslips, workers, combos.height), law)
+    stream = payslip_rules.payslip_stream(payslips, workers)
+
+    def run(batch: pl.DataFrame) -> Outputs:
+        found = Outputs()
+        rows = payslip_rules.frame(batch, lookup)
+        payslip_rules.evaluate(rows, lookup, info, rules, as_of, out=found)
+        return found
+
+    # Batches are evaluated on `threads` threads (polars releases the GIL while it computes), at
+    # most `threads` + 1 in flight so memory stays bounded; results are merged in batch order.
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        pending: deque[Future[Outputs]] = deque()
+        for batch in stream.collect_batches(chunk_size=batch_rows):
+            pending.append(pool.submit(run, batch))
+            while len(pending) > threads:
+                out.merge(pending.popleft().result())
+        while pending:
+            out.merge(pending.popleft().result())
 
     pairs = pl.concat(out.fallback).unique() if out.fallback else _empty_pairs()
     findings = pl.concat([pl.DataFrame(schema=FINDINGS_SCHEMA), *out.findings], rechunk=False)
@@ -119,8 +140,29 @@ def assess_bulk(
     return BulkResult(findings=findings, notes=notes, fallback=pairs.height)
 
 
+#: Above this many (place, period) pairs, the keys are read from the payslips themselves.
+_MAX_CROSS_KEYS = 1_000_000
+
+
+def _period_keys(payslips: pl.LazyFrame, workers: pl.DataFrame, places: int) -> pl.DataFrame:
+    """The (place, period) keys the payslips can have: every place with every distinct period
+    (two date columns read), unless that product is large; then the keys the payslips do have."""
+    periods = payslips.select("period_start", "period_end").unique().collect(engine="streaming")
+    if periods.height * places <= _MAX_CROSS_KEYS:
+        return payslip_rules.period_keys(periods, places)
+    return (
+        payslips.select("worker_ref", "period_start", "period_end")
+        .join(workers.lazy().select("worker_ref", "law_key"), on="worker_ref")
+        .select(payslip_rules.law_period_key())
+        .drop_nulls()
+        .unique()
+        .sort("_lk")
+        .collect(engine="streaming")
+    )
+
+
 def _empty_pairs() -> pl.DataFrame:
-    return pl.DataFrame(schema={"worker_ref": pl.String, "rule_id": pl.String})
+    return pl.DataFrame(schema={"worker_ref": pl.String, "rule_id": RULE})
 
 
 # --- current events ------------------------------------------------------------------------------
@@ -146,34 +188,52 @@ def _superseded(data: BulkInput) -> pl.LazyFrame:
 # --- the worker table ----------------------------------------------------------------------------
 
 
+_STAGE_RANK = {"pre_departure": 0, "job_offered": 1, "on_arrival": 2}
+_DAYS = 2**22  # days since 1970 are within ±2^22 for years 1–9999
+
+
 def _promised(terms: pl.LazyFrame) -> pl.LazyFrame:
     """spec/rules.md "Promised terms": the latest pre_departure contract; else the first job
     offer; else the first on_arrival contract (events in (date, ref) order)."""
-    ordered = terms.sort("date", "ref")
-    picks = []
-    for rank, (stage, take) in enumerate(
-        (("pre_departure", "last"), ("job_offered", "first"), ("on_arrival", "first"))
-    ):
-        chosen = ordered.filter(pl.col("stage") == stage).group_by("worker_ref")
-        pick = chosen.last() if take == "last" else chosen.first()
-        picks.append(pick.with_columns(pl.lit(rank).alias("rank")))
+    rank = pl.col("stage").replace_strict(_STAGE_RANK, default=None, return_dtype=pl.Int64)
+    candidates = terms.with_columns(rank.alias("rank")).filter(pl.col("rank").is_not_null())
+    candidates_df = candidates.collect()
+    # Most workers have one such term: then there is nothing to choose (one hash pass to know).
+    if not candidates_df.get_column("worker_ref").is_unique().all():
+        candidates_df = _first_per_worker(candidates_df)
+    return candidates_df.lazy().select(
+        "worker_ref",
+        pl.col("ref").alias("p_ref"),
+        pl.col("date").alias("p_date"),
+        pl.col("wage_currency").alias("p_ccy"),
+        pl.col("wage_per").alias("p_per"),
+        pl.col("wage_per").replace_strict(_PER_CODE, return_dtype=pl.Int8).alias("p_perc"),
+        micro("wage_amount").alias("p_amount_u"),
+        micro("hours_per_week").alias("p_hpw_u"),
+        pl.col("rest_days_per_week").alias("p_rest"),
+        micro("overtime_multiplier").alias("p_mult_u"),
+    )
+
+
+def _first_per_worker(candidates: pl.DataFrame) -> pl.DataFrame:
+    """The promised terms of workers with several candidate terms, without sorting: each term
+    gets one integer key, smallest for the term that wins (the stage's rank, then the date,
+    reversed for pre_departure), and each worker keeps the rows with its smallest key; two terms
+    of one stage on one date are decided by `ref` (the last for pre_departure, else the
+    first)."""
+    # a missing date sorts first, as in a (date, ref) sort
+    rank = pl.col("rank")
+    days = pl.col("date").dt.epoch("d").cast(pl.Int64).fill_null(-_DAYS)
+    key = rank * 4 * _DAYS + pl.when(rank == 0).then(2 * _DAYS - days).otherwise(2 * _DAYS + days)
+    ref, worker = pl.col("ref"), "worker_ref"
+    by_ref = pl.when(rank == 0).then(ref.max().over(worker)).otherwise(ref.min().over(worker))
     return (
-        pl.concat(picks)
-        .sort("rank")
-        .group_by("worker_ref")
-        .first()
-        .select(
-            "worker_ref",
-            pl.col("ref").alias("p_ref"),
-            pl.col("date").alias("p_date"),
-            pl.col("wage_currency").alias("p_ccy"),
-            pl.col("wage_per").alias("p_per"),
-            pl.col("wage_per").replace_strict(_PER_CODE, return_dtype=pl.Int8).alias("p_perc"),
-            micro("wage_amount").alias("p_amount_u"),
-            micro("hours_per_week").alias("p_hpw_u"),
-            pl.col("rest_days_per_week").alias("p_rest"),
-            micro("overtime_multiplier").alias("p_mult_u"),
-        )
+        candidates.lazy()
+        .with_columns(key.alias("_key"))
+        .filter(pl.col("_key") == pl.col("_key").min().over(worker))
+        .filter(ref == by_ref)
+        .unique(subset=worker, keep="any")
+        .collect()
     )
 
 

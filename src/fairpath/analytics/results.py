@@ -8,6 +8,8 @@ from typing import Any
 
 import polars as pl
 
+from fairpath.domain.rules import Severity
+
 BMW = "BELOW_MINIMUM_WAGE"
 BPW = "BELOW_PROMISED_WAGE"
 OTU = "OVERTIME_UNDERPAID"
@@ -18,16 +20,20 @@ NWR = "NO_WEEKLY_REST"
 #: The rules the bulk engine runs, in catalogue order.
 BULK_RULES: tuple[str, ...] = (BMW, BPW, OTU, UD, WW, EO, NWR)
 
+#: Rule ids and severities as enums: one byte a row instead of a string (tens of millions of rows).
+RULE = pl.Enum(BULK_RULES)
+SEVERITY = pl.Enum([s.value for s in Severity])
+
 FINDINGS_SCHEMA: dict[str, Any] = {
-    "rule_id": pl.String,
+    "rule_id": RULE,
     "worker_ref": pl.String,
-    "severity": pl.String,
+    "severity": SEVERITY,
     "evidence": pl.List(pl.String),
     "owed_minor": pl.Int128,  # amount owed in minor units of `currency` (null: none owed)
     "currency": pl.String,
 }
 NOTES_SCHEMA: dict[str, Any] = {
-    "rule_id": pl.String,
+    "rule_id": RULE,
     "worker_ref": pl.String,
     "kind": pl.String,
     "missing": pl.String,

@@ -133,7 +133,15 @@ def excessive(row: dict[str, Any]) -> str | None:
         return "high" if hours > limit * Decimal("1.5") else "medium"
 
 
+#: Columns that name a row but never enter its arithmetic.
+_IDENTITY = ("worker_ref", "_w", "ref", "p_ref", "_lk")
+
+
 def apply(frame: pl.DataFrame, name: str, compute: Any, dtype: Any) -> pl.DataFrame:
-    """`frame` with a column `name` = `compute(row)` for each of its (few) rows."""
-    values = [compute(row) for row in frame.iter_rows(named=True)]
-    return frame.with_columns(pl.Series(name, values, dtype=dtype))
+    """`frame` with a column `name` = `compute(row)` for each of its (few) rows, computed once
+    per distinct set of the figures the arithmetic reads (many payslips share them)."""
+    inputs = [c for c in frame.columns if c not in _IDENTITY]
+    distinct = frame.select(inputs).unique()
+    values = [compute(row) for row in distinct.iter_rows(named=True)]
+    results = distinct.with_columns(pl.Series(name, values, dtype=dtype))
+    return frame.join(results, on=inputs, how="left", nulls_equal=True)
