@@ -427,13 +427,19 @@ class _Note:
         """The notes of the collected `firsts`: the worker's columns taken by position (`_w`)
         from `info`, then the text formatted."""
         worker = info.drop("worker_ref")[firsts.get_column("_w")]
-        return firsts.hstack(worker).select(
-            pl.lit(self.rule, dtype=RULE).alias("rule_id"),
-            "worker_ref",
-            pl.lit("INSUFFICIENT_DATA").alias("kind"),
-            self.text.alias("missing"),
-            self.evidence.alias("evidence"),
-            *self.keys,
+        # rechunked: formatting strings across columns of different chunkings can panic in
+        # polars 2.1 (binview index assertion)
+        return (
+            firsts.hstack(worker)
+            .rechunk()
+            .select(
+                pl.lit(self.rule, dtype=RULE).alias("rule_id"),
+                "worker_ref",
+                pl.lit("INSUFFICIENT_DATA").alias("kind"),
+                self.text.alias("missing"),
+                self.evidence.alias("evidence"),
+                *self.keys,
+            )
         )
 
 
@@ -641,6 +647,7 @@ class _Batch:
     def _recomputed(self, rows: pl.DataFrame, spec: _Ties) -> pl.LazyFrame:
         rows = (
             rows.hstack(self.info.select(_TIE_WORKER)[rows.get_column("_w")])
+            .rechunk()
             .join(self.lookup.select(_TIE_LAW), on="_lk", how="left")
             .with_columns(
                 pl.col("mw_per").replace_strict(_PERS, default=None, return_dtype=pl.String)
