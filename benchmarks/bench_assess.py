@@ -31,6 +31,8 @@ from fairpath.data import load_law_book, load_rates
 
 RESULTS = Path(__file__).resolve().parent / "results" / "assess.json"
 AS_OF = date(2026, 3, 31)
+#: Issue #4: ≥ 2 million payslips/s on 2 cores for the wage and hours rules.
+TARGET_RATE = 2_000_000
 SLIPS_PER_WORKER = 12
 #: destination, currency, sector, monthly wage around the minimum, minor units
 PLACES = [
@@ -142,17 +144,23 @@ def _cpu() -> float:
     return times.user + times.system
 
 
-def measure_bulk(directory: Path) -> dict[str, Any]:
+def measure_bulk(directory: Path, threads: int) -> dict[str, Any]:
+    """`assess_bulk` from the Parquet files (scanned, not loaded before the clock starts) to
+    the findings and notes frames, on `threads` batch threads."""
     law, rates = load_law_book(), load_rates()
     data = scan_parquet(directory)
+    load_before = round(os.getloadavg()[0], 2)
     t0, c0 = time.perf_counter(), _cpu()
-    result = assess_bulk(data, law, rates, AS_OF)
+    result = assess_bulk(data, law, rates, AS_OF, threads=threads)
     seconds, cpu = time.perf_counter() - t0, _cpu() - c0
     counts = result.findings.group_by("rule_id").len().sort("rule_id")
     return {
         "seconds": seconds,
         "cpu_seconds": cpu,
+        "threads": threads,
+        "load_average_before": load_before,
         "findings": result.findings.height,
+        "findings_mb": round(result.findings.estimated_size() / 2**20),
         "notes": result.notes.height,
         "fallback": result.fallback,
         "per_rule": dict(counts.iter_rows()),
@@ -325,7 +333,7 @@ def measure_duckdb(directory: Path) -> dict[str, Any]:
     }
 
 
-def child(kind: str, directory: Path, sample: int) -> dict[str, Any]:
+def child(kind: str, directory: Path, sample: int, threads: int) -> dict[str, Any]:
     """Run one measurement in a fresh process; returns its figures, its peak RSS and the
     1-minute load average of the machine when it ended (other jobs share it)."""
     out = subprocess.run(
@@ -338,6 +346,8 @@ def child(kind: str, directory: Path, sample: int) -> dict[str, Any]:
             str(directory),
             "--sample",
             str(sample),
+            "--threads",
+            str(threads),
         ],
         capture_output=True,
         text=True,
@@ -348,8 +358,8 @@ def child(kind: str, directory: Path, sample: int) -> dict[str, Any]:
     return result
 
 
-def best(kind: str, directory: Path, sample: int, repeat: int) -> dict[str, Any]:
-    runs = [child(kind, directory, sample) for _ in range(repeat)]
+def best(kind: str, directory: Path, sample: int, repeat: int, threads: int) -> dict[str, Any]:
+    runs = [child(kind, directory, sample, threads) for _ in range(repeat)]
     top = min(runs, key=lambda r: float(r["seconds"]))
     top["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
     top["runs_seconds"] = [round(r["seconds"], 3) for r in runs]
@@ -366,6 +376,7 @@ def main() -> None:
     parser.add_argument(
         "--sample", type=int, default=20_000, help="payslips for the per-worker run"
     )
+    parser.add_argument("--threads", type=int, default=2, help="batch threads of the bulk run")
     parser.add_argument("--child", choices=["generate", "bulk", "per_worker", "duckdb"])
     parser.add_argument("--dir", type=Path)
     parser.add_argument(
@@ -377,7 +388,7 @@ def main() -> None:
         return
     if args.child:
         runners: dict[str, Callable[[], dict[str, Any]]] = {
-            "bulk": lambda: measure_bulk(args.dir),
+            "bulk": lambda: measure_bulk(args.dir, args.threads),
             "per_worker": lambda: measure_per_worker(args.dir, args.sample),
             "duckdb": lambda: measure_duckdb(args.dir),
         }
@@ -407,9 +418,10 @@ def main() -> None:
             )
         n = pl.scan_parquet(directory / "payslips.parquet").select(pl.len()).collect().item()
         gen_seconds = time.perf_counter() - t0 if args.data is None else None
-        bulk = best("bulk", directory, args.sample, args.repeat)
-        per_worker = best("per_worker", directory, args.sample, args.repeat)
-        duck = best("duckdb", directory, args.sample, args.repeat)
+        runs = (directory, args.sample, args.repeat, args.threads)
+        bulk = best("bulk", *runs)
+        per_worker = best("per_worker", *runs)
+        duck = best("duckdb", *runs)
     bulk_rate = n / bulk["seconds"]
     pw_rate = per_worker["payslips"] / per_worker["seconds"]
     duck_rate = n / duck["seconds"]
@@ -425,6 +437,14 @@ def main() -> None:
         "bulk_vs_per_worker": round(bulk_rate / pw_rate, 1),
         "bulk_vs_duckdb": round(bulk_rate / duck_rate, 2),
         "bulk_vs_duckdb_cpu": round(duck["cpu_seconds"] / bulk["cpu_seconds"], 2),
+        # The issue's targets, judged on wall time in this run; and what the CPU seconds say
+        # the bulk run would do on two cores of its own (CPU time / 2: an upper bound, it
+        # assumes both cores busy all the time), since the machine is shared.
+        "target_payslips_per_second": TARGET_RATE,
+        "bulk_target_met": bulk_rate >= TARGET_RATE,
+        "bulk_per_cpu_second": round(n / bulk["cpu_seconds"]),
+        "bulk_two_free_cores_bound": round(2 * n / bulk["cpu_seconds"]),
+        "bulk_cpu_utilisation": round(bulk["cpu_seconds"] / bulk["seconds"], 2),
     }
     # One entry per data-set size, so the quick and the full run sit side by side.
     label = f"{n:,}_payslips"
@@ -446,7 +466,15 @@ def main() -> None:
         )
     print(
         f"bulk / per-worker: {report['bulk_vs_per_worker']}×   bulk / duckdb: "
-        f"{report['bulk_vs_duckdb']}×   (written to {RESULTS})"
+        f"{report['bulk_vs_duckdb']}× (CPU {report['bulk_vs_duckdb_cpu']}×)"
+    )
+    print(
+        f"bulk: {bulk_rate:,.0f} payslips/s wall (target {TARGET_RATE:,}: "
+        f"{'met' if report['bulk_target_met'] else 'NOT met'}); "
+        f"{report['bulk_per_cpu_second']:,} per CPU second, at most "
+        f"{report['bulk_two_free_cores_bound']:,}/s on two free cores; CPU/wall "
+        f"{report['bulk_cpu_utilisation']}; load average {bulk['load_average_before']} before, "
+        f"{bulk['load_average_after']} after   (written to {RESULTS})"
     )
 
 

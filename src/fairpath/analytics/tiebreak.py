@@ -35,6 +35,13 @@ def _d(micro_units: int | None) -> Decimal | None:
     return None if micro_units is None else Decimal(micro_units).scaleb(-6)
 
 
+def _figure(row: dict[str, Any], column: str) -> Decimal:
+    """A payslip figure (the frames' Decimal(38, 6), carried as its millionths)."""
+    value = _d(row[column])
+    assert value is not None
+    return value
+
+
 def _minor(amount: Decimal, currency: str) -> int:
     return int(owed(amount, currency).amount.scaleb(minor_units(currency)))
 
@@ -61,7 +68,7 @@ def minimum_due(row: dict[str, Any]) -> Decimal | None:
         days = period_days(row["period_start"], row["period_end"])
         units = Decimal(max(0, days - rest * (days // 7) + row["rest_days_worked"]))
     else:
-        units = row["normal_hours"]
+        units = _figure(row, "nh_u")
     return rate * units
 
 
@@ -69,7 +76,7 @@ def below_minimum(row: dict[str, Any]) -> int:
     with localcontext(ARITHMETIC):
         due = minimum_due(row)
         assert due is not None
-        return _minor(due - row["basic_pay"], row["dest_ccy"])
+        return _minor(due - _figure(row, "basic_u"), row["dest_ccy"])
 
 
 def below_promised(row: dict[str, Any]) -> tuple[int, int]:
@@ -77,7 +84,7 @@ def below_promised(row: dict[str, Any]) -> tuple[int, int]:
     with localcontext(ARITHMETIC):
         months = period_months(row["period_start"], row["period_end"])
         due = _promised_monthly(row) * months
-        basic = row["basic_pay"]
+        basic = _figure(row, "basic_u")
         minimum = minimum_due(row)
         floor = max(basic, minimum) if minimum is not None else basic
         return _minor(due - basic, row["dest_ccy"]), _minor(due - floor, row["dest_ccy"])
@@ -93,8 +100,8 @@ def overtime_short(row: dict[str, Any]) -> int:
         hours = _d(row["p_hpw_u"])
         assert hours is not None
         rate = hourly_rate(_promised_monthly(row), hours)
-        due = row["overtime_hours"] * rate * multiplier
-        return _minor(due - row["overtime_pay"], row["dest_ccy"])
+        due = _figure(row, "ot_u") * rate * multiplier
+        return _minor(due - _figure(row, "otpay_u"), row["dest_ccy"])
 
 
 def overtime_limit(row: dict[str, Any]) -> Decimal:
@@ -127,7 +134,7 @@ def excessive(row: dict[str, Any]) -> str | None:
     """The severity EXCESSIVE_OVERTIME gives the row, or None."""
     with localcontext(ARITHMETIC):
         limit = overtime_limit(row)
-        hours: Decimal = row["overtime_hours"]
+        hours = _figure(row, "ot_u")
         if hours <= limit:
             return None
         return "high" if hours > limit * Decimal("1.5") else "medium"
