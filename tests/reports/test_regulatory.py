@@ -27,6 +27,11 @@ from tests.reports.conftest import Demo
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
+def _runner(demo: Demo) -> CliRunner:
+    """A CLI runner on the data set's database (the CLI reads FAIRPATH_DATABASE_URL)."""
+    return CliRunner(env={"FAIRPATH_DATABASE_URL": demo.settings.database_url or ""})
+
+
 @pytest.fixture(scope="module")
 def report(demo: Demo) -> Report:
     return build_report(demo.settings, demo.engine, "harbourline", None, NOW, with_costs=False)
@@ -89,7 +94,7 @@ def test_cbp_pack_proofs_verify_against_its_checkpoint(demo: Demo, report: Repor
 
 def test_cli_writes_json_csv_schema_and_pdf(demo: Demo, tmp_path: Path) -> None:
     out = tmp_path / "lksg"
-    result = CliRunner().invoke(
+    result = _runner(demo).invoke(
         app,
         [
             "--data-dir",
@@ -113,7 +118,7 @@ def test_cli_writes_json_csv_schema_and_pdf(demo: Demo, tmp_path: Path) -> None:
 
 def test_cli_report_and_unknown_framework(demo: Demo, tmp_path: Path) -> None:
     base = ["--data-dir", str(demo.settings.data_dir)]
-    runner = CliRunner()
+    runner = _runner(demo)
     ok = runner.invoke(
         app,
         [*base, "report", "--org", "aventa", "--format", "html", "--out", str(tmp_path / "r.html")],

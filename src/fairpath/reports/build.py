@@ -88,11 +88,11 @@ def build_report(
     with engine.connect() as conn:
         scope = load_scope(conn, org_ref)
         run_id, previous_id = choose_runs(conn, period)
-    run = get_run(engine, run_id)
-    previous = get_run(engine, previous_id) if previous_id is not None else None
+    run = get_run(engine, run_id, breakdowns=False)
+    previous = get_run(engine, previous_id, breakdowns=False) if previous_id is not None else None
     start = period.start if period else None
     with engine.connect() as conn:
-        grievances = load_grievances(conn, start, run.as_of)
+        grievances = load_grievances(conn, start, run.as_of, run_id)
     reader = (lambda c: CostReader(c, law_book, rates, run.as_of)) if with_costs else None
     got = collect(engine, scope, run_id, previous_id, grievances=grievances, cost_reader=reader)
     report = Report(

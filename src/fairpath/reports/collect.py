@@ -408,19 +408,26 @@ class Collected:
     register: list[tuple[Grievance, str | None]] = field(default_factory=list)  # with supplier
 
 
-def load_grievances(conn: Connection, start: date | None, end: date) -> dict[str, list[Grievance]]:
-    """`grievance_filed` events dated in [start, end], by worker (few, so held in memory)."""
-    e = _events
-    query = select(e.c.canonical).where(
-        e.c.type == EventType.GRIEVANCE_FILED.value, e.c.date <= end
-    )
+def load_grievances(
+    conn: Connection, start: date | None, end: date, run_id: int | None = None
+) -> dict[str, list[Grievance]]:
+    """`grievance_filed` events dated in [start, end], by worker (few, so held in memory).
+
+    With `run_id`, only those of the run's workers, found through the events' (worker, type)
+    index one worker at a time: the cost follows the number of workers, not of events (the
+    events table holds every step of every journey, ~25 per worker)."""
+    e, a = _events, _assessed
+    filed = EventType.GRIEVANCE_FILED.value
+    query = select(e.c.canonical).where(e.c.type == filed, e.c.date <= end)
+    if run_id is not None:
+        query = query.select_from(
+            a.join(e, (e.c.worker_ref == a.c.worker_ref) & (e.c.type == filed))
+        ).where(a.c.run_id == run_id)
     if start is not None:
         query = query.where(e.c.date >= start)
     superseded = set(
         conn.scalars(
-            select(e.c.supersedes_ref).where(
-                e.c.type == EventType.GRIEVANCE_FILED.value, e.c.supersedes_ref.is_not(None)
-            )
+            select(e.c.supersedes_ref).where(e.c.type == filed, e.c.supersedes_ref.is_not(None))
         )
     )
     out: dict[str, list[Grievance]] = {}
@@ -439,6 +446,8 @@ def load_grievances(conn: Connection, start: date | None, end: date) -> dict[str
                 bool(data["anonymous"]),
             )
         )
+    for items in out.values():
+        items.sort(key=lambda g: (g.date, g.ref))  # the same order whichever way they were read
     return out
 
 

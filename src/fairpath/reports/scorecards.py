@@ -136,7 +136,7 @@ def build_scorecard(
     return Scorecard(
         kind,
         scope,
-        tuple(get_run(engine, r) for r in run_ids),
+        tuple(get_run(engine, r, breakdowns=False) for r in run_ids),
         tuple(rows),
         now or datetime.now(UTC),
     )

@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -602,10 +602,13 @@ def from_minor(units: int, currency: str) -> Decimal:
 # --- reading runs back ----------------------------------------------------------------------
 
 
-def get_run(engine: Engine, run_id: int) -> AssessmentRun:
-    """The run `run_id` with its counts."""
+def get_run(engine: Engine, run_id: int, *, breakdowns: bool = True) -> AssessmentRun:
+    """The run `run_id` with its counts. `breakdowns=False` leaves `by_rule`, `by_severity`,
+    `by_rule_severity` and `owed` empty: they are summed over every finding of the run (one
+    GROUP BY over millions of rows in a large run), and a caller that only names the run
+    (a report's header) should not pay for them."""
     with engine.connect() as conn:
-        return _run_of(conn, run_id)
+        return _run_of(conn, run_id, breakdowns=breakdowns)
 
 
 def latest_run(engine: Engine, worker_ref: str | None = None) -> AssessmentRun | None:
@@ -621,10 +624,25 @@ def latest_run(engine: Engine, worker_ref: str | None = None) -> AssessmentRun |
         return None if run_id is None else _run_of(conn, int(run_id))
 
 
-def _run_of(conn: Connection, run_id: int) -> AssessmentRun:
+def _run_of(conn: Connection, run_id: int, *, breakdowns: bool = True) -> AssessmentRun:
     row = conn.execute(select(_runs).where(_runs.c.id == run_id)).one_or_none()
     if row is None:
         raise NotFoundError(f"no assessment run {run_id}; `fairpath assess` makes one")
+    header = AssessmentRun(
+        id=row.id,
+        as_of=row.as_of,
+        # SQLite hands back naive datetimes; every timestamp stored is UTC.
+        at=row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC),
+        actor=row.actor,
+        worker_ref=row.worker_ref,
+        law_tables=tuple(json.loads(row.law_tables)),
+        rate_table=row.rate_table,
+        workers=row.workers,
+        findings=row.findings,
+        notes=row.notes,
+    )
+    if not breakdowns:
+        return header
     by_rule_severity = {
         (r.rule_id, r.severity): int(r.n)
         for r in conn.execute(
@@ -647,18 +665,8 @@ def _run_of(conn: Connection, run_id: int) -> AssessmentRun:
             .order_by(_findings.c.owed_currency)
         )
     }
-    return AssessmentRun(
-        id=row.id,
-        as_of=row.as_of,
-        # SQLite hands back naive datetimes; every timestamp stored is UTC.
-        at=row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC),
-        actor=row.actor,
-        worker_ref=row.worker_ref,
-        law_tables=tuple(json.loads(row.law_tables)),
-        rate_table=row.rate_table,
-        workers=row.workers,
-        findings=row.findings,
-        notes=row.notes,
+    return replace(
+        header,
         by_rule=dict(sorted(by_rule.items())),
         by_severity=dict(by_severity),
         by_rule_severity=dict(sorted(by_rule_severity.items())),
