@@ -2,14 +2,22 @@
 against the app's static `/healthz` route measured in the same run.
 
     .venv/bin/python benchmarks/bench_web.py [--seconds 8] [--connections 64] [--workers 300]
+        [--server-workers 2]
 
-One command: builds a demo data directory (SQLite, `--workers` journeys, assessed), starts
-`fairpath`'s app with uvicorn (ONE worker process) in a child process on loopback, signs a
-worker in with a worker card, then runs a load generator in ANOTHER child process: asyncio,
-raw sockets, HTTP/1.1 keep-alive, `--connections` concurrent connections, each sending its next
-request when the previous answer is read in full, for `--seconds` (after a one-second warm-up)
-or `--max-requests`, whichever comes first. Prints a table and writes
-benchmarks/results/web.json (with the machine's load average: it is shared with other jobs).
+One command: builds a demo data set (SQLite, `--workers` journeys, assessed), starts
+`fairpath`'s server as `fairpath serve --workers N` does (`web.server.serve`: uvicorn with
+uvloop and httptools, `--server-workers` forked processes on one socket) in a child process on
+loopback, signs a worker in with a worker card, then runs a load generator in ANOTHER child
+process: asyncio, raw sockets, HTTP/1.1 keep-alive, `--connections` concurrent connections,
+each sending its next request when the previous answer is read in full, for `--seconds` (after
+a one-second warm-up) or `--max-requests`, whichever comes first. The load generator shares the
+machine's cores with the server; its CPU time is recorded for each route.
+
+Routes: the hello route (`/healthz`), the worker's contract page, the API read of the worker,
+then — on a second server started with the rendered-page cache off (`page_cache=0`) — the
+contract page again, so the table shows what the cache (web.rendering.PageCache) is worth and
+what a worker's first visit costs. Prints a table and writes benchmarks/results/web.json (with
+the machine's load average before and after: it is shared with other jobs).
 
 Targets (issue 5): the worker page ≥ 1,000 requests/s and p99 < 100 ms on 2 cores, and ≥ 50 %
 of the hello route's rate.
@@ -19,14 +27,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
 import re
+import resource
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,20 +45,21 @@ RESULTS = Path(__file__).parent / "results" / "web.json"
 TARGET_RPS = 1000
 TARGET_P99_MS = 100.0
 TARGET_SHARE = 0.5
+CONTENT_LENGTH = re.compile(rb"(?i)\r\ncontent-length:\s*(\d+)")
 
 
 # --- child: the server ---------------------------------------------------------------------
 
 
-def serve_child(data_dir: str) -> None:
-    """Serve the app with one uvicorn worker on a free loopback port; print the port."""
+def serve_child(data_dir: str, workers: int, page_cache: int) -> None:
+    """Serve the app as `fairpath serve --workers N` does, on a free loopback port; print it."""
     from fairpath.config import Settings
     from fairpath.web.server import bind, serve
 
     settings = Settings(data_dir=Path(data_dir))
-    sock = bind("127.0.0.1", 0)
+    sock = bind("127.0.0.1", 0, workers=workers)
     print(sock.getsockname()[1], flush=True)
-    serve(settings, sock)
+    serve(settings, sock, workers=workers, page_cache=page_cache)
 
 
 # --- child: the load generator -------------------------------------------------------------
@@ -73,7 +85,7 @@ async def _connection(
             started = time.perf_counter()
             writer.write(request)
             head = await reader.readuntil(b"\r\n\r\n")
-            length = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head)
+            length = CONTENT_LENGTH.search(head)
             if length is None:  # the app always sends a length; anything else is a failure
                 errors[0] += 1
                 return
@@ -141,7 +153,15 @@ def load_child(argv: list[str]) -> None:
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--max-requests", type=int, default=200_000)
     args = parser.parse_args(argv)
-    result = asyncio.run(
+    # The load generator shares the machine's cores with the server: uvloop (installed with
+    # uvicorn[standard]) makes each request cost it less CPU, leaving more to the server.
+    try:
+        import uvloop
+
+        run: Any = uvloop.run
+    except ImportError:  # pragma: no cover - uvicorn[standard] brings it
+        run = asyncio.run
+    result = run(
         _load(
             args.port,
             args.path,
@@ -203,25 +223,50 @@ def run_load(port: int, path: str, cookie: str, args: argparse.Namespace) -> dic
         "--seconds",
         str(args.seconds),
     ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
         command, capture_output=True, text=True, timeout=args.seconds + 60, check=True
     )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    # CPU seconds the load generator used over its whole run (warm-up included), per second.
+    result["load_generator_cpu_cores"] = round(cpu / (args.seconds + 1.0), 2)
     return result
 
 
 def table(results: list[dict[str, Any]], hello_rps: float) -> str:
     lines = [
-        f"{'route':<28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of hello':>9} {'errors':>7}",
-        "-" * 74,
+        f"{'route':<40} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'of hello':>8} "
+        f"{'errors':>6} {'loadgen cores':>13}",
+        "-" * 95,
     ]
     for r in results:
         share = r["rps"] / hello_rps if hello_rps else 0
         lines.append(
-            f"{r['name']:<28} {r['rps']:>9,.0f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
-            f"{share:>8.0%} {r['errors']:>7}"
+            f"{r['name']:<40} {r['rps']:>8,.0f} {r['p50_ms']:>7.1f} {r['p99_ms']:>7.1f} "
+            f"{share:>8.0%} {r['errors']:>6} {r['load_generator_cpu_cores']:>13.2f}"
         )
     return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def server(data_dir: Path, workers: int, page_cache: int) -> Iterator[int]:
+    """A server child process; yields its port once it answers."""
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--child-serve", str(data_dir), str(workers), str(page_cache)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        port = int(child.stdout.readline())
+        _wait_until_up(f"http://127.0.0.1:{port}")
+        yield port
+    finally:
+        child.terminate()  # SIGTERM: the server stops its workers
+        child.wait(timeout=30)
 
 
 def main() -> None:
@@ -229,45 +274,70 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=300, help="journeys in the data set")
+    parser.add_argument("--server-workers", type=int, default=2, help="server processes")
     args = parser.parse_args()
+    from fairpath.web.app import PAGE_CACHE_ENTRIES
+
+    load_before = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory(prefix="fairpath-bench-web-") as folder:
         data_dir = Path(folder) / "data"
         print(f"building a demo data set of {args.workers} workers …", flush=True)
         code, pin = build_data(data_dir, args.workers)
-        server = subprocess.Popen(
-            [sys.executable, __file__, "--child-serve", str(data_dir)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        try:
-            assert server.stdout is not None
-            port = int(server.stdout.readline())
-            base = f"http://127.0.0.1:{port}"
-            _wait_until_up(base)
-            cookie, ref = sign_in_worker(base, code, pin)
+        results = []
+        with server(data_dir, args.server_workers, PAGE_CACHE_ENTRIES) as port:
+            cookie, ref = sign_in_worker(f"http://127.0.0.1:{port}", code, pin)
             routes = [
                 ("hello (/healthz)", "/healthz"),
                 ("worker page /my/contract", "/my/contract"),
                 ("API /api/v1/workers/{ref}", f"/api/v1/workers/{ref}"),
             ]
-            results = []
             for name, path in routes:
                 print(f"measuring {name} …", flush=True)
                 results.append({"name": name, **run_load(port, path, cookie, args)})
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+        with server(data_dir, args.server_workers, 0) as port:
+            cookie, ref = sign_in_worker(f"http://127.0.0.1:{port}", code, pin)
+            name = "worker page, page cache off"
+            print(f"measuring {name} …", flush=True)
+            results.append({"name": name, **run_load(port, "/my/contract", cookie, args)})
+    report = _report(args, results, load_before)
+    print(table(results, results[0]["rps"]))
+    print(f"load average before {load_before}, after {report['load_average_after']}")
+    print(f"targets met: {report['targets']['met']}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"written {RESULTS}")
+
+
+def _report(
+    args: argparse.Namespace, results: list[dict[str, Any]], load_before: list[float]
+) -> dict[str, Any]:
+    from fairpath.web.app import PAGE_CACHE_ENTRIES
+    from fairpath.web.server import event_loop, http_parser
+
     hello = results[0]["rps"]
     page = results[1]
-    report = {
+    for r in results:
+        r["share_of_hello"] = round(r["rps"] / hello, 3) if hello else 0.0
+    return {
         "benchmark": "web",
-        "server": "uvicorn, 1 worker process, SQLite",
-        "load_generator": "separate process, asyncio raw sockets, HTTP/1.1 keep-alive",
+        "server": {
+            "how": "fairpath.web.server.serve, as `fairpath serve --workers N`",
+            "workers": args.server_workers,
+            "loop": event_loop(),
+            "http": http_parser(),
+            "database": "SQLite (WAL) in the data directory",
+            "page_cache_entries": PAGE_CACHE_ENTRIES,
+            "page_cache_note": "the last row is a second server with the page cache off",
+        },
+        "load_generator": (
+            "separate process, asyncio on uvloop, raw sockets, HTTP/1.1 keep-alive, on the 2 CPUs "
+            "the server uses (its CPU use per route: load_generator_cpu_cores)"
+        ),
         "connections": args.connections,
         "seconds": args.seconds,
         "data_set_workers": args.workers,
         "cpus": os.cpu_count(),
+        "load_average_before": load_before,
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "results": results,
@@ -282,12 +352,6 @@ def main() -> None:
             },
         },
     }
-    print(table(results, hello))
-    print(f"load average: {report['load_average_after']} on {os.cpu_count()} CPUs")
-    print(f"targets met: {report['targets']['met']}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"written {RESULTS}")
 
 
 def _wait_until_up(base: str) -> None:
@@ -305,7 +369,7 @@ def _wait_until_up(base: str) -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child-serve":
-        serve_child(sys.argv[2])
+        serve_child(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     elif len(sys.argv) > 1 and sys.argv[1] == "--child-load":
         load_child(sys.argv[2:])
     else:

@@ -17,14 +17,22 @@ def serve(
         str, typer.Option(help="Address to listen on; 0.0.0.0 for every interface.")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port to listen on.", min=0, max=65535)] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Server processes on the one socket; one per CPU core in production.",
+            min=1,
+            max=64,
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web application and print its address; Ctrl-C stops it."""
     cli = context.get(ctx)
     engine = cli.engine()  # a clear error before listening if `fairpath init` was never run
-    sock = bind(host, port)
+    sock = bind(host, port, workers=workers)
     bound_port = sock.getsockname()[1]
     typer.echo(f"fairpath is serving at {url_of(host, bound_port, cli.settings)} (Ctrl-C to stop)")
-    run_server(cli.settings, sock, engine)
+    run_server(cli.settings, sock, engine, workers=workers)
 
 
 def register(app: typer.Typer) -> None:

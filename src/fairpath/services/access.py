@@ -17,29 +17,34 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, bindparam, func, select
 
 from fairpath.config import Settings
 from fairpath.domain.errors import FairpathError, NotFoundError
 from fairpath.domain.journey import Licence
 from fairpath.domain.money import Money
-from fairpath.services import assessment, journal_log, tenancy
+from fairpath.services import accounts, assessment, journal_log, tenancy
+from fairpath.services.accounts import Session
 from fairpath.services.importing import FileReport, import_paths
 from fairpath.services.tenancy import Principal, Scope
 from fairpath.services.workers import StoredEvent, show_worker
+from fairpath.storage.accounts import AccountRow, SessionRow
 from fairpath.storage.findings import AssessedWorkerRow, FindingRow
-from fairpath.storage.models import EventRow, OrganizationRow, WorkerRow, table_of
+from fairpath.storage.models import EventRow, LogStateRow, OrganizationRow, WorkerRow, table_of
 
 _workers = table_of(WorkerRow)
 _events = table_of(EventRow)
 _orgs = table_of(OrganizationRow)
 _findings = table_of(FindingRow)
 _assessed = table_of(AssessedWorkerRow)
+_sessions = table_of(SessionRow)
+_accounts = table_of(AccountRow)
+_log_state = table_of(LogStateRow)
 
 #: Groups smaller than this are not shown to viewers who see their workers pseudonymised.
 MIN_GROUP = 5
@@ -67,10 +72,61 @@ class UploadRefused(FairpathError):
         self.problems = problems
 
 
-def principal(engine: Engine, account_id: int) -> Principal | None:
-    """The principal of an account (None when it is disabled or gone)."""
+def principal(engine: Engine, account_id: int, *, per_request: bool = False) -> Principal | None:
+    """The principal of an account (None when it is disabled or gone); `per_request` for one
+    that serves a single request (its scope is then computed once)."""
     with engine.connect() as conn:
-        return tenancy.load_principal(conn, account_id)
+        return tenancy.load_principal(conn, account_id, per_request=per_request)
+
+
+#: Built once: the statements every request runs (only their parameters change).
+_SIGNED_IN = (
+    select(_sessions.c.csrf_token, _sessions.c.expires_at, _accounts)
+    .join(_accounts, _accounts.c.id == _sessions.c.account_id)
+    .where(
+        _sessions.c.token_hash == bindparam("token_hash"),
+        _accounts.c.disabled_at.is_(None),
+    )
+)
+_EVENTS_OF = (
+    select(
+        _events.c.ref,
+        _events.c.type,
+        _events.c.date,
+        _events.c.canonical,
+        _events.c.supersedes_ref,
+        _events.c.leaf_index,
+    )
+    .where(_events.c.worker_ref == bindparam("ref"))
+    .order_by(_events.c.date, _events.c.leaf_index)
+)
+
+_LOG_SIZE = select(_log_state.c.size).where(_log_state.c.id == 1).scalar_subquery()
+_OWN_VERSION = select(_LOG_SIZE.label("size"), _workers.c.erased_at, _workers.c.canonical).where(
+    _workers.c.ref == bindparam("ref")
+)
+
+
+def signed_in(
+    engine: Engine, token: str, now: datetime | None = None
+) -> tuple[Session, Principal] | None:
+    """The live session of a cookie token and its enabled account's principal, read together
+    (one query for most roles) for one request; None when unknown, expired or disabled.
+
+    The same rules as `accounts.session_for` followed by `principal`: the database holds the
+    token's SHA-256; a session past `expires_at`, or of a disabled account, opens nothing."""
+    if not token or len(token) > 100:
+        return None
+    at = now or datetime.now(UTC)
+    with engine.connect() as conn:
+        row = conn.execute(_SIGNED_IN, {"token_hash": accounts.digest(token)}).one_or_none()
+        if row is None:
+            return None
+        expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
+        if expires <= at:
+            return None
+        who = tenancy.principal_of(conn, row, per_request=True)
+    return Session(who.account_id, row.csrf_token, expires), who
 
 
 def _scope(conn: Connection, who: Principal) -> Scope:
@@ -160,25 +216,82 @@ def worker_detail(
     """Worker `ref` if `who` may see it (else NotFoundError, as if it did not exist).
 
     With `personal_data`, and only when `who` may read it, the personal data is decrypted —
-    an audited read (services.workers.show_worker writes the entry).
+    an audited read (services.workers.show_worker writes the entry). Without it, one
+    connection reads the row (with whether `who` may read its personal data) and the events.
     """
+    w = _workers
     with engine.connect() as conn:
         scope = _scope(conn, who)
-        if not tenancy.can_see_worker(conn, scope, ref):
+        row = conn.execute(
+            select(w, tenancy.personal_data_workers(conn, scope).label("fp_personal")).where(
+                w.c.ref == ref, tenancy.visible_workers(conn, scope)
+            )
+        ).one_or_none()
+        if row is None:
             raise NotFoundError(f"no worker with reference '{ref}'")
-        allowed = tenancy.can_see_personal_data(conn, scope, ref)
-        row = conn.execute(select(_workers).where(_workers.c.ref == ref)).one()
-    view = show_worker(
-        settings, engine, ref, actor=who.actor, include_personal_data=personal_data and allowed
-    )
+        allowed = bool(row.fp_personal)
+        rows = None if personal_data and allowed else conn.execute(_EVENTS_OF, {"ref": ref}).all()
+    if rows is None:  # an audited read of personal data, in its own transaction
+        view = show_worker(settings, engine, ref, actor=who.actor, include_personal_data=True)
+        record, personal, erased_at = view.record, view.personal, view.erased_at
+        events = view.events
+    else:
+        record, personal, erased_at = json.loads(row.canonical), None, row.erased_at
+        events = _stored_events(rows)
     return WorkerDetail(
         summary=_summary(row),
-        record=view.record,
+        record=record,
         may_read_personal_data=allowed,
-        personal=view.personal,
-        erased_at=view.erased_at,
-        events=[e for e in view.events if tenancy.may_see_event_type(who, e.type)],
+        personal=personal,
+        erased_at=erased_at,
+        events=[e for e in events if tenancy.may_see_event_type(who, e.type)],
     )
+
+
+def _stored_events(rows: Sequence[Any]) -> list[StoredEvent]:
+    """Events as stored, each with the event that supersedes it."""
+    newer = {r.supersedes_ref: r.ref for r in rows if r.supersedes_ref}
+    return [
+        StoredEvent(
+            ref=r.ref,
+            type=r.type,
+            date=r.date.isoformat(),
+            record=json.loads(r.canonical),
+            superseded_by=newer.get(r.ref),
+            leaf_index=int(r.leaf_index),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class OwnRecordVersion:
+    """How a worker's own record stands: `version` changes whenever anything their portal
+    pages are made from may have changed; `languages` are the record's own languages."""
+
+    version: str
+    languages: tuple[str, ...]
+
+
+def own_record_version(engine: Engine, who: Principal) -> OwnRecordVersion | None:
+    """The version of the signed-in worker's own record (None for staff, or no such worker).
+
+    Records are append-only: a worker, organisation, site, link or event is written only by
+    `services.recording.Recorder`, in the transaction that appends it to the journey log (a
+    changed record is refused as a conflict; a correction is a new event), and erasure
+    (`services.workers.erase_worker`) is the one update, setting `erased_at`. So the log's
+    size and the worker's `erased_at` together change whenever the worker's record, events or
+    the organisations named on them — everything a portal page shows, and everything a
+    worker's tenancy scope is computed from — may have changed. One indexed read.
+    """
+    if who.worker_ref is None:
+        return None
+    with engine.connect() as conn:
+        row = conn.execute(_OWN_VERSION, {"ref": who.worker_ref}).one_or_none()
+    if row is None:
+        return None
+    languages = tuple(str(code) for code in json.loads(row.canonical).get("languages", ()))
+    return OwnRecordVersion(f"{row.size}:{row.erased_at}", languages)
 
 
 def worker_events(
@@ -262,6 +375,16 @@ def organization(engine: Engine, who: Principal, ref: str) -> OrgSummary:
     if row is None:
         raise NotFoundError(f"no organisation with reference '{ref}'")
     return _org(row)
+
+
+def organization_names(engine: Engine, who: Principal) -> dict[str, str]:
+    """Reference → name of every organisation `who` may see (a worker: a handful)."""
+    o = _orgs
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(o.c.ref, o.c.name).where(tenancy.visible_orgs(_scope(conn, who)))
+        ).all()
+    return {r.ref: r.name for r in rows}
 
 
 def _org(row: Any) -> OrgSummary:

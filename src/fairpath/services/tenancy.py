@@ -92,6 +92,11 @@ class Principal:
     granted_orgs: frozenset[str] = frozenset()
     assigned_workers: frozenset[str] = frozenset()
     assigned_grievances: frozenset[str] = frozenset()
+    #: Where `scope_of` keeps the scope it computed, on a principal that lives for one request
+    #: only (`load_principal(..., per_request=True)`: the web app loads one per request). None
+    #: (the default) computes the scope on every call, so a principal kept longer — by the CLI,
+    #: a test — never sees a supply chain older than the data.
+    memo: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
     def actor(self) -> str:
@@ -115,33 +120,50 @@ class Principal:
         return self.role in (Role.PLATFORM_ADMIN, Role.ORG_ADMIN)
 
 
-def load_principal(conn: Connection, account_id: int) -> Principal | None:
-    """The principal of an enabled account, with its grants and assignments; else None."""
+def load_principal(
+    conn: Connection, account_id: int, *, per_request: bool = False
+) -> Principal | None:
+    """The principal of an enabled account, with its grants and assignments; else None.
+
+    `per_request`: the principal serves one request, so `scope_of` may keep its scope."""
     row = conn.execute(
         select(_accounts).where(_accounts.c.id == account_id, _accounts.c.disabled_at.is_(None))
     ).one_or_none()
     if row is None:
         return None
-    grants = frozenset(
-        conn.scalars(select(_grants.c.org_ref).where(_grants.c.account_id == account_id))
-    )
-    assigned: dict[str, set[str]] = {"worker": set(), "grievance": set()}
-    for kind, ref in conn.execute(
-        select(_assignments.c.subject_kind, _assignments.c.subject_ref).where(
-            _assignments.c.account_id == account_id
+    return principal_of(conn, row, per_request=per_request)
+
+
+def principal_of(conn: Connection, account: Any, *, per_request: bool = False) -> Principal:
+    """The principal of an enabled `accounts` row (any row with its columns).
+
+    Grants are read only for an auditor and assignments only for a case handler: no other role
+    uses them (every rule below asks for the role first), so the other roles cost one query."""
+    role = Role(account.role)
+    grants: frozenset[str] = frozenset()
+    if role is Role.AUDITOR:
+        grants = frozenset(
+            conn.scalars(select(_grants.c.org_ref).where(_grants.c.account_id == account.id))
         )
-    ):
-        assigned.setdefault(kind, set()).add(ref)
+    assigned: dict[str, set[str]] = {"worker": set(), "grievance": set()}
+    if role is Role.CASE_HANDLER:
+        for kind, ref in conn.execute(
+            select(_assignments.c.subject_kind, _assignments.c.subject_ref).where(
+                _assignments.c.account_id == account.id
+            )
+        ):
+            assigned.setdefault(kind, set()).add(ref)
     return Principal(
-        account_id=row.id,
-        login=row.login,
-        display_name=row.display_name,
-        role=Role(row.role),
-        org_ref=row.org_ref,
-        worker_ref=row.worker_ref,
+        account_id=account.id,
+        login=account.login,
+        display_name=account.display_name,
+        role=role,
+        org_ref=account.org_ref,
+        worker_ref=account.worker_ref,
         granted_orgs=grants,
         assigned_workers=frozenset(assigned["worker"]),
         assigned_grievances=frozenset(assigned["grievance"]),
+        memo={} if per_request else None,
     )
 
 
@@ -161,7 +183,18 @@ class Scope:
 
 
 def scope_of(conn: Connection, principal: Principal) -> Scope:
-    """The scope of `principal` as the supply chain stands now."""
+    """The scope of `principal` as the supply chain stands now (computed once per request for
+    a per-request principal: every access call of one request sees the same scope)."""
+    memo = principal.memo
+    if memo is not None:
+        cached: Scope | None = memo.get("scope")
+        if cached is None:
+            cached = memo["scope"] = _scope_now(conn, principal)
+        return cached
+    return _scope_now(conn, principal)
+
+
+def _scope_now(conn: Connection, principal: Principal) -> Scope:
     if principal.role is Role.PLATFORM_ADMIN:
         return Scope(everything=True)
     if principal.role in ORG_ROLES and principal.org_ref is not None:
@@ -371,7 +404,7 @@ def visible_grievances(conn: Connection, principal: Principal) -> ColumnElement[
         clauses.append(g.c.ref.in_(principal.assigned_grievances))
     employers: frozenset[str] = frozenset()
     if role in ORG_ROLES and org is not None:
-        scope = _org_scope(conn, org)
+        scope = scope_of(conn, principal)
         employers = scope.personal_orgs | scope.chain_orgs
     elif role is Role.AUDITOR:
         employers = principal.granted_orgs

@@ -37,15 +37,22 @@ from fairpath.web.problems import (
     rewrite_error_responses,
     status_of,
 )
-from fairpath.web.rendering import make_environment, render
+from fairpath.web.rendering import PageCache, make_environment, render
 from fairpath.web.security import EdgeMiddleware
 from fairpath.web.uploads import problem_rows
 
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
-    """The app over `settings` (and `engine`, made from the settings when not given)."""
+#: Worker-portal pages kept rendered per process (web.rendering.PageCache): ~5-15 KB each.
+PAGE_CACHE_ENTRIES = 2048
+
+
+def create_app(
+    settings: Settings, engine: Engine | None = None, *, page_cache: int = PAGE_CACHE_ENTRIES
+) -> FastAPI:
+    """The app over `settings` (and `engine`, made from the settings when not given);
+    `page_cache`: how many rendered portal pages to keep (0: none)."""
     app = FastAPI(
         title="fairpath",
         version=getattr(fairpath, "__version__", "0"),
@@ -58,6 +65,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.sqlalchemy_url)
     app.state.templates = make_environment()
+    app.state.page_cache = PageCache(page_cache)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(portal.router)

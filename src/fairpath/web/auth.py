@@ -24,7 +24,6 @@ from fairpath.services.accounts import (
     Session,
     account_for_api_token,
     csrf_matches,
-    session_for,
 )
 from fairpath.services.tenancy import Principal
 from fairpath.web.problems import HttpProblem
@@ -136,16 +135,18 @@ def _resolve(request: Request) -> Auth | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         account = account_for_api_token(engine, header[7:].strip())
-        who = access.principal(engine, account) if account is not None else None
+        who = access.principal(engine, account, per_request=True) if account is not None else None
         return Auth(who, None, None) if who is not None else None
     token = request.cookies.get(cookie_name(settings_of(request)))
     if not token:
         return None
-    session = session_for(engine, token)
-    if session is None:
+    # The session and its account in one read; the principal lives for this request only, so
+    # its tenancy scope is computed once however many reads the request makes.
+    found = access.signed_in(engine, token)
+    if found is None:
         return None
-    who = access.principal(engine, session.account_id)
-    return Auth(who, session, token) if who is not None else None
+    session, who = found
+    return Auth(who, session, token)
 
 
 def api_auth(
@@ -177,7 +178,7 @@ def page_auth(request: Request) -> Auth:
     return auth
 
 
-def staff_auth(auth: Annotated[Auth, Depends(page_auth)]) -> Auth:
+async def staff_auth(auth: Annotated[Auth, Depends(page_auth)]) -> Auth:
     """Staff pages: workers have their own pages (403 here, not 404 — the page is no secret)."""
     if not auth.principal.is_staff:
         raise HttpProblem(403, "this page is for staff; your own record is under 'My journey'")

@@ -16,6 +16,7 @@ templates through `web.i18n`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -39,7 +40,7 @@ from fairpath.web import i18n, portal_view
 from fairpath.web.auth import Auth, PageAuth, check_form_csrf, engine_of, settings_of
 from fairpath.web.i18n import N_
 from fairpath.web.problems import HttpProblem
-from fairpath.web.rendering import render
+from fairpath.web.rendering import render, render_cached
 
 router = APIRouter(include_in_schema=False)
 _EVENT: TypeAdapter[Any] = TypeAdapter(Event)
@@ -47,8 +48,10 @@ _EVENT: TypeAdapter[Any] = TypeAdapter(Event)
 MAX_RECEIPT = 256 * 1024
 
 
-def worker_auth(auth: PageAuth) -> Auth:
-    """Portal pages: a signed-in worker (staff have their own pages: 403, no secret here)."""
+async def worker_auth(auth: PageAuth) -> Auth:
+    """Portal pages: a signed-in worker (staff have their own pages: 403, no secret here).
+
+    `async`: a check on what `page_auth` loaded, run on the event loop (no thread hop)."""
     if auth.principal.worker_ref is None:
         raise HttpProblem(403, "the worker portal is for workers; staff use the dashboard")
     return auth
@@ -67,29 +70,44 @@ class Mine:
     org_names: dict[str, str]
 
 
-def _mine(request: Request, auth: Auth, *, names: bool = True) -> Mine:
+@dataclass(frozen=True)
+class Read:
+    """What a portal page reads from the database, through the tenancy rules, before any
+    parsing: the worker's detail and the names of the organisations they may see."""
+
+    detail: access.WorkerDetail
+    names: dict[str, str]
+
+
+def _read(request: Request, auth: Auth, *, names: bool = True) -> Read:
     ref = auth.principal.worker_ref
     assert ref is not None  # worker_auth let only workers through
+    engine = engine_of(request)
     detail = access.worker_detail(
-        settings_of(request), engine_of(request), auth.principal, ref, personal_data=False
+        settings_of(request), engine, auth.principal, ref, personal_data=False
     )
+    # The page's language falls back on the worker's own languages (web.i18n).
+    request.state.record_languages = tuple(detail.record.get("languages", ()))
+    # The organisations a worker may see are those named on their record (services.tenancy):
+    # one query for all of them.
+    org_names = access.organization_names(engine, auth.principal) if names else {}
+    return Read(detail, org_names)
+
+
+def _mine(request: Request, auth: Auth, *, names: bool = True) -> Mine:
+    return _parse(_read(request, auth, names=names))
+
+
+def _parse(read: Read) -> Mine:
+    """The journey, validated, with the names of the organisations on it."""
+    detail = read.detail
     worker = Worker.model_validate(detail.record)
-    request.state.record_languages = tuple(worker.languages)
     events = [_EVENT.validate_python(e.record) for e in detail.events]
     journey = Journey.from_events(worker, events)
-    org_names = _org_names(request, auth, journey) if names else {}
-    return Mine(worker, journey, detail.events, org_names)
-
-
-def _org_names(request: Request, auth: Auth, journey: Journey) -> dict[str, str]:
-    """Names of the organisations on the worker's record: those the tenancy lets a worker see
-    (one scope computation for all of them)."""
     refs = {journey.worker.employer_ref, *journey.worker.recruiter_refs}
     refs |= {e.data.employer_ref for e in journey.events if hasattr(e.data, "employer_ref")}
-    visible = access.list_organizations(
-        engine_of(request), auth.principal, role=None, limit=1000, offset=0
-    )
-    return {org.ref: org.name for org in visible.items if org.ref in refs}
+    org_names = {ref: name for ref, name in read.names.items() if ref in refs}
+    return Mine(worker, journey, detail.events, org_names)
 
 
 def _law(request: Request) -> LawBook:
@@ -127,13 +145,44 @@ def say(lang: i18n.Language, msgid: str, variables: dict[str, Any]) -> Markup:
     return lang.gettext(msgid, **values)
 
 
-def _page(request: Request, auth: Auth, template: str, **context: Any) -> Response:
+def _say_here(request: Request) -> Callable[..., Markup]:
     lang = i18n.for_request(request)
 
     def say_here(msgid: str, variables: dict[str, Any] | None = None) -> Markup:
         return say(lang, msgid, variables or {})
 
-    return render(request, f"portal/{template}", auth, say=say_here, **context)
+    return say_here
+
+
+def _page(request: Request, auth: Auth, template: str, **context: Any) -> Response:
+    return render(request, f"portal/{template}", auth, say=_say_here(request), **context)
+
+
+def _cached_page(
+    request: Request,
+    auth: Auth,
+    template: str,
+    build: Callable[[Mine], dict[str, Any]],
+    *extra_key: Any,
+    names: bool = False,
+) -> Response:
+    """A page made from the worker's own record only, kept rendered while that record stands
+    as it is (`access.own_record_version`; `rendering.render_cached`). `extra_key`: anything
+    else the page depends on (today's date); `names`: it shows organisations' names.
+
+    On a miss the page is read through `services.access` and the tenancy rules as any page;
+    the version is read first, so a page kept under a version is never older than it."""
+    own = access.own_record_version(engine_of(request), auth.principal)
+    if own is None:  # not a worker's own record (never for a signed-in worker): no cache
+        return _page(request, auth, template, **build(_mine(request, auth, names=names)))
+    request.state.record_languages = own.languages  # the page's language falls back on them
+
+    def context() -> dict[str, Any]:
+        mine = _mine(request, auth, names=names)
+        return {"say": _say_here(request), **build(mine)}
+
+    key = (own.version, *extra_key)
+    return render_cached(request, f"portal/{template}", auth, key, context)
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -143,39 +192,43 @@ def _page(request: Request, auth: Auth, template: str, **context: Any) -> Respon
 def home(request: Request, auth: PageAuth) -> Response:
     if auth.principal.worker_ref is None:
         return RedirectResponse("/dashboard", status_code=303)
-    mine = _mine(request, auth, names=False)
-    contract = portal_view.contract_view(mine.journey, mine.org_names)
-    held = [d for d in portal_view.documents_view(mine.journey) if d.returned_on is None]
-    return _page(
-        request,
-        auth,
-        "home.html",
-        worker=mine.worker,
-        worse_terms=len(contract.worse),
-        documents_held=len(held),
-    )
+
+    def build(mine: Mine) -> dict[str, Any]:
+        contract = portal_view.contract_view(mine.journey, mine.org_names)
+        held = [d for d in portal_view.documents_view(mine.journey) if d.returned_on is None]
+        return {
+            "worker": mine.worker,
+            "worse_terms": len(contract.worse),
+            "documents_held": len(held),
+        }
+
+    return _cached_page(request, auth, "home.html", build)
 
 
 @router.get("/my/contract")
 def contract(request: Request, auth: WorkerAuth) -> Response:
-    mine = _mine(request, auth)
-    view = portal_view.contract_view(mine.journey, mine.org_names)
-    return _page(request, auth, "contract.html", contract=view, stages=portal_view.STAGES)
+    def build(mine: Mine) -> dict[str, Any]:
+        view = portal_view.contract_view(mine.journey, mine.org_names)
+        return {"contract": view, "stages": portal_view.STAGES}
+
+    return _cached_page(request, auth, "contract.html", build, names=True)
 
 
 @router.get("/my/fees")
 def fees(request: Request, auth: WorkerAuth) -> Response:
-    mine = _mine(request, auth, names=False)
-    law = _law(request)
-    view = portal_view.fees_view(mine.journey, law, _today())
-    return _page(
-        request,
-        auth,
-        "fees.html",
-        fees=view,
-        origin=i18n.for_request(request).country(view.origin),
-        destination=i18n.for_request(request).country(view.destination),
-    )
+    today = _today()
+
+    def build(mine: Mine) -> dict[str, Any]:
+        view = portal_view.fees_view(mine.journey, _law(request), today)
+        lang = i18n.for_request(request)
+        return {
+            "fees": view,
+            "origin": lang.country(view.origin),
+            "destination": lang.country(view.destination),
+        }
+
+    # The caps in force depend on the day; the law book is loaded once per app.
+    return _cached_page(request, auth, "fees.html", build, today)
 
 
 @router.get("/my/pay")
@@ -202,25 +255,26 @@ def pay(request: Request, auth: WorkerAuth) -> Response:
 
 @router.get("/my/documents")
 def documents(request: Request, auth: WorkerAuth) -> Response:
-    mine = _mine(request, auth, names=False)
-    return _page(
-        request, auth, "documents.html", documents=portal_view.documents_view(mine.journey)
-    )
+    def build(mine: Mine) -> dict[str, Any]:
+        return {"documents": portal_view.documents_view(mine.journey)}
+
+    return _cached_page(request, auth, "documents.html", build)
 
 
 @router.get("/my/rights")
 def rights(request: Request, auth: WorkerAuth) -> Response:
-    mine = _mine(request, auth, names=False)
-    law = _law(request)
-    view = portal_view.rights_view(mine.journey, law, _today())
-    return _page(
-        request,
-        auth,
-        "rights.html",
-        rights=view,
-        origin=i18n.for_request(request).country(view.origin),
-        destination=i18n.for_request(request).country(view.destination),
-    )
+    today = _today()
+
+    def build(mine: Mine) -> dict[str, Any]:
+        view = portal_view.rights_view(mine.journey, _law(request), today)
+        lang = i18n.for_request(request)
+        return {
+            "rights": view,
+            "origin": lang.country(view.origin),
+            "destination": lang.country(view.destination),
+        }
+
+    return _cached_page(request, auth, "rights.html", build, today)
 
 
 # --- receipts ----------------------------------------------------------------------------------
@@ -228,8 +282,10 @@ def rights(request: Request, auth: WorkerAuth) -> Response:
 
 @router.get("/my/receipts")
 def receipts_page(request: Request, auth: WorkerAuth) -> Response:
-    mine = _mine(request, auth, names=False)
-    return _page(request, auth, "receipts.html", events=mine.events, types=portal_view.EVENT_TYPES)
+    def build(mine: Mine) -> dict[str, Any]:
+        return {"events": mine.events, "types": portal_view.EVENT_TYPES}
+
+    return _cached_page(request, auth, "receipts.html", build)
 
 
 @router.get("/my/receipts/{ref}")

@@ -7,6 +7,9 @@ CSRF token their forms must carry and the navigation for the principal's role.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -23,10 +26,15 @@ WORKER_TEMPLATES = ("portal/", "card.html")
 
 
 def make_environment() -> Environment:
-    """The template environment of one app."""
+    """The template environment of one app, every template compiled up front.
+
+    `auto_reload=False`: the templates ship inside the package and do not change under a
+    running server, so a page need not stat its template files on every render."""
     env = Environment(
         loader=PackageLoader("fairpath.web", "templates"),
         autoescape=True,
+        auto_reload=False,
+        cache_size=-1,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -35,6 +43,8 @@ def make_environment() -> Environment:
     # Newstyle gettext: `_("… %(n)s", n=…)`; the callables come with each page's context.
     env.newstyle_gettext = True  # type: ignore[attr-defined]
     env.filters["amount"] = _amount
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)  # compiled once, at start, not on a first visitor's request
     return env
 
 
@@ -74,8 +84,7 @@ def render(
     """A page rendered with the common context."""
     env: Environment = request.app.state.templates
     signed_in = auth if auth is not None and auth.session is not None else None
-    worker_facing = template.startswith(WORKER_TEMPLATES)
-    lang = i18n.for_request(request) if worker_facing else i18n.english()
+    lang = _language(request, template)
     html = env.get_template(template).render(
         **i18n.template_context(lang, request.url.path),
         auth=signed_in,
@@ -85,7 +94,80 @@ def render(
         path=request.url.path,
         **context,
     )
+    return HTMLResponse(html, status_code=http_status, headers=_headers(template, lang))
+
+
+def _language(request: Request, template: str) -> i18n.Language:
+    return i18n.for_request(request) if template.startswith(WORKER_TEMPLATES) else i18n.english()
+
+
+def _headers(template: str, lang: i18n.Language) -> dict[str, str]:
     headers = {"Cache-Control": "no-store", "Content-Language": lang.code}
-    if worker_facing:
+    if template.startswith(WORKER_TEMPLATES):
         headers["Vary"] = "Cookie, Accept-Language"
-    return HTMLResponse(html, status_code=http_status, headers=headers)
+    return headers
+
+
+class PageCache:
+    """Pages already rendered, keyed by everything their HTML is made from; least recently
+    used first out, at most `entries` of them (0: nothing is kept).
+
+    A key holds the template, the path, the language, the session's CSRF token and account,
+    and a digest of the data the page shows *as read from the database on this request*
+    (`services.access.WorkerDetail.version`): a page is reused only when the data it would be
+    rendered from is the same, so there is nothing to invalidate. The database reads, the
+    sign-in check and the tenancy check still run on every request; what a hit saves is
+    validating the journey, computing the view and rendering the template. Only worker-portal
+    pages that show no personal data are kept, in this process's memory.
+    """
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self._pages: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._lock = threading.Lock()  # sync routes run in a thread pool
+
+    def get(self, key: tuple[Any, ...]) -> bytes | None:
+        """The page rendered under `key`, if kept."""
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: tuple[Any, ...], page: bytes) -> None:
+        """Keep `page` under `key`, dropping the least recently used beyond the bound."""
+        if self.entries <= 0:
+            return
+        with self._lock:
+            self._pages[key] = page
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.entries:
+                self._pages.popitem(last=False)
+
+
+def render_cached(
+    request: Request,
+    template: str,
+    auth: Auth,
+    data_key: tuple[Any, ...],
+    build: Callable[[], dict[str, Any]],
+) -> HTMLResponse:
+    """`render`, reusing the page rendered before from the same data (`data_key`: a digest
+    of it) for the same session, path and language; `build` makes the context on a miss."""
+    cache: PageCache = request.app.state.page_cache
+    lang = _language(request, template)
+    session = auth.session
+    key = (
+        template,
+        request.url.path,
+        lang.code,
+        auth.principal.account_id,
+        session.csrf_token if session is not None else "",
+        *data_key,
+    )
+    page = cache.get(key)
+    if page is None:
+        response = render(request, template, auth, **build())
+        cache.put(key, bytes(response.body))
+        return response
+    return HTMLResponse(page, headers=_headers(template, lang))

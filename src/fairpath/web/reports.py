@@ -13,7 +13,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from fairpath.reports.service import ReportFormat, media_type, render_report
 from fairpath.services import access, tenancy
 from fairpath.web.auth import Auth, StaffAuth, engine_of, settings_of
 from fairpath.web.problems import HttpProblem
@@ -56,6 +55,13 @@ def downloadable(request: Request, auth: Auth) -> list[access.OrgSummary]:
 @router.get("/reports/{org_ref}/{fmt}")
 def download_report(request: Request, auth: StaffAuth, org_ref: str, fmt: str) -> Response:
     """`org_ref`'s report from the newest assessment run, as an attachment."""
+    # Imported on the first download: the report's renderers need not slow every start.
+    from fairpath.reports.service import (  # noqa: PLC0415 - slow to import, used rarely
+        ReportFormat,
+        media_type,
+        render_report,
+    )
+
     _may_download(auth)
     if fmt not in {f.value for f in ReportFormat} or not tenancy.may_download_report(
         auth.principal, org_ref
