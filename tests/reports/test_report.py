@@ -131,6 +131,8 @@ def test_what_changed_compares_findings_by_key(demo: Demo) -> None:
     assert sum(changes.new.values()) == len(keys[demo.second.id] - keys[demo.first.id])
     assert sum(changes.resolved.values()) == len(keys[demo.first.id] - keys[demo.second.id])
     assert changes.workers_entered == 3  # the three Sri Lankan workers came after run 1
+    html = render_report(demo.settings, demo.engine, "harbourline", "html", now=NOW).decode()
+    assert "&lt;5 workers entered the scope" in html  # three people: not shown as a number
 
 
 def test_period_chooses_the_run_and_its_comparison(demo: Demo) -> None:

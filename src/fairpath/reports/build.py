@@ -20,7 +20,7 @@ from fairpath.domain.errors import FairpathError
 from fairpath.domain.law import LawBook
 from fairpath.domain.rates import RateTable
 from fairpath.reports import charts
-from fairpath.reports.collect import Collected, MoneyTally, Tally, collect, load_grievances
+from fairpath.reports.collect import Collected, MoneyTally, Tally, collect
 from fairpath.reports.costs import BANDS, CostReader
 from fairpath.reports.privacy import Cell, K, Table, cell
 from fairpath.reports.runs import Period, choose_runs
@@ -90,11 +90,9 @@ def build_report(
         run_id, previous_id = choose_runs(conn, period)
     run = get_run(engine, run_id, breakdowns=False)
     previous = get_run(engine, previous_id, breakdowns=False) if previous_id is not None else None
-    start = period.start if period else None
-    with engine.connect() as conn:
-        grievances = load_grievances(conn, start, run.as_of, run_id)
+    window = (period.start if period else None, run.as_of)
     reader = (lambda c: CostReader(c, law_book, rates, run.as_of)) if with_costs else None
-    got = collect(engine, scope, run_id, previous_id, grievances=grievances, cost_reader=reader)
+    got = collect(engine, scope, run_id, previous_id, grievances=window, cost_reader=reader)
     report = Report(
         scope=scope,
         run=run,
@@ -486,4 +484,9 @@ def supplier_list(scope: Scope) -> list[tuple[str, str, int | None]]:
 
 def as_mapping(report: Report) -> Mapping[str, Any]:
     """The report as the template's context."""
-    return {"r": report, "suppliers": supplier_list(report.scope), "K": K}
+    return {"r": report, "suppliers": supplier_list(report.scope), "K": K, "shown": _shown}
+
+
+def _shown(workers: int) -> str:
+    """A count of workers standing alone in the text, "<5" when it is 1-4 (k = 5)."""
+    return cell(workers, workers).shown

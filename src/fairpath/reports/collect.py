@@ -405,50 +405,97 @@ class Collected:
     changes: Changes = field(default_factory=Changes)
     grievances: GrievanceTally = field(default_factory=GrievanceTally)
     costs: CostTally = field(default_factory=CostTally)
-    register: list[tuple[Grievance, str | None]] = field(default_factory=list)  # with supplier
 
 
-def load_grievances(
-    conn: Connection, start: date | None, end: date, run_id: int | None = None
-) -> dict[str, list[Grievance]]:
-    """`grievance_filed` events dated in [start, end], by worker (few, so held in memory).
+#: The dates grievances are counted over: (from, to), both included; from may be open.
+Window = tuple[date | None, date]
 
-    With `run_id`, only those of the run's workers, found through the events' (worker, type)
-    index one worker at a time: the cost follows the number of workers, not of events (the
-    events table holds every step of every journey, ~25 per worker)."""
+
+@dataclass(frozen=True, slots=True)
+class Grieving:
+    """One worker of a run who filed grievances in the window, with their groups."""
+
+    worker_ref: str
+    groups: str  # the run's `groups` JSON text
+    groups_id: int | None
+    profile_id: int | None
+    items: list[Grievance]
+
+
+def grieving(conn: Connection, run_id: int, window: Window) -> Iterator[Grieving]:
+    """The run's workers who filed grievances (`grievance_filed` events dated in the window,
+    corrections applied), a worker at a time in ref order — streamed, never all held.
+
+    Found through the events' (worker, type) index, worker by worker of the run: the cost
+    follows the number of workers, not of events (~25 per worker)."""
     e, a = _events, _assessed
     filed = EventType.GRIEVANCE_FILED.value
-    query = select(e.c.canonical).where(e.c.type == filed, e.c.date <= end)
-    if run_id is not None:
-        query = query.select_from(
-            a.join(e, (e.c.worker_ref == a.c.worker_ref) & (e.c.type == filed))
-        ).where(a.c.run_id == run_id)
-    if start is not None:
-        query = query.where(e.c.date >= start)
+    start, end = window
     superseded = set(
         conn.scalars(
             select(e.c.supersedes_ref).where(e.c.type == filed, e.c.supersedes_ref.is_not(None))
         )
     )
-    out: dict[str, list[Grievance]] = {}
-    for text in conn.scalars(query):
+    query = (
+        select(a.c.worker_ref, a.c.groups, a.c.groups_id, a.c.profile_id, e.c.canonical)
+        .select_from(a.join(e, (e.c.worker_ref == a.c.worker_ref) & (e.c.type == filed)))
+        .where(a.c.run_id == run_id, e.c.date <= end)
+        .order_by(
+            a.c.worker_ref.collate("C") if conn.dialect.name == "postgresql" else a.c.worker_ref
+        )
+    )
+    if start is not None:
+        query = query.where(e.c.date >= start)
+    result = conn.execution_options(stream_results=True, yield_per=2000).execute(query)
+    current: Grieving | None = None
+    for ref, groups, groups_id, profile_id, text in result:
         event = json.loads(text)
         if event["ref"] in superseded:
             continue
+        if current is None or current.worker_ref != ref:
+            if current is not None:
+                yield _sorted(current)
+            current = Grieving(ref, groups, groups_id, profile_id, [])
         data = event["data"]
-        out.setdefault(event["worker_ref"], []).append(
+        current.items.append(
             Grievance(
                 event["ref"],
-                event["worker_ref"],
+                ref,
                 date.fromisoformat(event["date"]),
                 data["channel"],
                 data["category"],
                 bool(data["anonymous"]),
             )
         )
-    for items in out.values():
-        items.sort(key=lambda g: (g.date, g.ref))  # the same order whichever way they were read
-    return out
+    if current is not None:
+        yield _sorted(current)
+
+
+def _sorted(worker: Grieving) -> Grieving:
+    worker.items.sort(key=lambda g: (g.date, g.ref))  # the same order on either engine
+    return worker
+
+
+def load_grievances(conn: Connection, run_id: int, window: Window) -> dict[str, list[Grievance]]:
+    """Grievances by worker, all held (for the streaming path of runs without summaries)."""
+    return {w.worker_ref: w.items for w in grieving(conn, run_id, window)}
+
+
+def grievance_register(
+    engine: Engine, scope: Scope, run_id: int, window: Window
+) -> list[tuple[Grievance, str | None]]:
+    """Every grievance of workers in scope with their (first) supplier, date order: the
+    CSDDD Art. 14 register lists each complaint."""
+    parsed = _Parsed()
+    out: list[tuple[Grievance, str | None]] = []
+    with engine.connect() as conn:
+        for worker in grieving(conn, run_id, window):
+            groups = parsed.group(worker.groups)
+            if scope.covers(groups):
+                suppliers = groups.get("supplier") or []
+                supplier = suppliers[0] if suppliers else None
+                out.extend((g, supplier) for g in worker.items)
+    return sorted(out, key=lambda x: (x[0].date, x[0].ref))
 
 
 def collect(
@@ -457,11 +504,12 @@ def collect(
     run_id: int,
     previous_run: int | None,
     *,
-    grievances: Mapping[str, list[Grievance]],
+    grievances: Window | None,
     cost_reader: Callable[[Connection], CostReader] | None,
 ) -> Collected:
-    """The tallies of the workers in `scope` in the run (compared with `previous_run`); costs
-    only when `cost_reader` is given (it computes them for runs without stored summaries)."""
+    """The tallies of the workers in `scope` in the run (compared with `previous_run`);
+    grievances dated in the window (None: not counted); costs only when `cost_reader` is given
+    (it computes them for runs without stored summaries)."""
     with engine.connect() as conn:
         summarised = has_summaries(conn, run_id, previous_run)
     if summarised:
@@ -473,8 +521,12 @@ def collect(
             grievances=grievances,
             with_costs=cost_reader is not None,
         )
+    held: dict[str, list[Grievance]] = {}
+    if grievances is not None:
+        with engine.connect() as conn:
+            held = load_grievances(conn, run_id, grievances)
     return collect_streaming(
-        engine, scope, run_id, previous_run, grievances=grievances, cost_reader=cost_reader
+        engine, scope, run_id, previous_run, grievances=held, cost_reader=cost_reader
     )
 
 
@@ -540,9 +592,7 @@ def _paths(keys: Mapping[str, list[str]]) -> Iterator[tuple[str, str, str, str]]
 def _add_grievances(out: Collected, keys: Mapping[str, list[str]], items: list[Grievance]) -> None:
     for tally in _tallies(out, keys):
         tally.add_grievances(len(items))
-    supplier = keys["supplier"][0] if keys["supplier"] else None
     out.grievances.add(items)
-    out.register.extend((g, supplier) for g in items)
 
 
 # --- from stored summaries ------------------------------------------------------------------
@@ -577,7 +627,7 @@ def collect_summaries(
     run_id: int,
     previous_run: int | None,
     *,
-    grievances: Mapping[str, list[Grievance]],
+    grievances: Window | None,
     with_costs: bool,
 ) -> Collected:
     """The tallies from the run's stored per-worker summaries, aggregated in SQL."""
@@ -590,7 +640,8 @@ def collect_summaries(
         if with_costs:
             counting.costs()
         counting.changes(previous_run)
-        counting.grievances(grievances)
+        if grievances is not None:
+            counting.grievances(grievances)
     return out
 
 
@@ -726,19 +777,16 @@ class _Summarised:
                 changes.add_many(int(n), resolved=before)
                 changes.workers_left += int(n)
 
-    def grievances(self, grievances: Mapping[str, list[Grievance]]) -> None:
-        """Grievances of the (few) workers who filed one, with the groups they count in."""
-        a = _assessed
-        refs = sorted(grievances)
-        for start in range(0, len(refs), COST_CHUNK):
-            query = select(a.c.worker_ref, a.c.groups_id, a.c.profile_id).where(
-                a.c.run_id == self.run_id, a.c.worker_ref.in_(refs[start : start + COST_CHUNK])
-            )
-            for ref, groups_id, profile_id in sorted(self.conn.execute(query)):
-                if self.in_scope(groups_id) and grievances[ref]:
-                    p = self.texts.profile(profile_id)
-                    keys = _keys(self.scope, self.texts.json(groups_id), p)
-                    _add_grievances(self.out, keys, grievances[ref])
+    def grievances(self, window: Window) -> None:
+        """Grievances of the workers who filed one, streamed a worker at a time, each added
+        to the groups the worker counts in."""
+        for worker in grieving(self.conn, self.run_id, window):
+            if worker.items and self.in_scope(worker.groups_id):
+                # A summarised run: every worker has both ids.
+                assert worker.groups_id is not None and worker.profile_id is not None
+                p = self.texts.profile(worker.profile_id)
+                keys = _keys(self.scope, self.texts.json(worker.groups_id), p)
+                _add_grievances(self.out, keys, worker.items)
 
 
 # --- streaming, for runs without summaries ---------------------------------------------------

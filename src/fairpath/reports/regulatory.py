@@ -26,7 +26,7 @@ from fairpath.ledger.log import Log
 from fairpath.ledger.proof_bundle import ProofBundle
 from fairpath.reports import schemas
 from fairpath.reports.build import ILO_IDS, Report, build_report
-from fairpath.reports.collect import WorkerView, evidence, stream_run
+from fairpath.reports.collect import WorkerView, evidence, grievance_register, stream_run
 from fairpath.reports.privacy import Cell, cell
 from fairpath.reports.render import html_to_pdf, render_html
 from fairpath.reports.runs import Period
@@ -239,12 +239,13 @@ def lksg(report: Report) -> dict[str, Any]:
     }
 
 
-def csddd_art14(report: Report) -> dict[str, Any]:
+def csddd_art14(report: Report, engine: Engine) -> dict[str, Any]:
     got = report.collected
     g = got.grievances
     suppliers = got.groups["supplier"]
     complaints = []
-    for grievance, supplier in sorted(got.register, key=lambda x: (x[0].date, x[0].ref)):
+    window = (report.period.start if report.period else None, report.run.as_of)
+    for grievance, supplier in grievance_register(engine, report.scope, report.run.id, window):
         big = (
             supplier is not None
             and suppliers.get(supplier) is not None
@@ -400,10 +401,13 @@ def build_export(
         raise InvalidInputError(
             f"unknown framework '{framework}'; choose one of {', '.join(FRAMEWORKS)}"
         )
-    builders = {"uk-msa": uk_msa, "lksg": lksg, "csddd-art14": csddd_art14, "esrs-s2": esrs_s2}
-    data = (
-        cbp_wro(report, settings, engine) if framework == "cbp-wro" else builders[framework](report)
-    )
+    builders = {"uk-msa": uk_msa, "lksg": lksg, "esrs-s2": esrs_s2}
+    if framework == "cbp-wro":
+        data = cbp_wro(report, settings, engine)
+    elif framework == "csddd-art14":
+        data = csddd_art14(report, engine)
+    else:
+        data = builders[framework](report)
     schemas.validate(framework, data)
     return data
 

@@ -111,7 +111,7 @@ def build_scorecard(
         run_ids = recent_runs(conn, latest, runs)
     dim = _DIMENSION[kind]
     per_run = [
-        collect(engine, scope, run_id, None, grievances={}, cost_reader=None).groups[dim]
+        collect(engine, scope, run_id, None, grievances=None, cost_reader=None).groups[dim]
         for run_id in run_ids
     ]
     refs = sorted({ref for groups in per_run for ref in groups})
