@@ -7,15 +7,17 @@ already stored.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from fairpath.domain.journey import Link, Record, Site, Worker
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
-    """`field` of a record names the `kind` record `ref`."""
+class Reference(NamedTuple):
+    """`field` of a record names the `kind` record `ref`.
+
+    A named tuple, not a dataclass: an import makes one per reference (millions) and sends
+    them between processes, where a tuple costs a fraction of a dataclass.
+    """
 
     kind: str
     ref: str

@@ -19,6 +19,9 @@ from fairpath.storage.models import WorkerKeyRow, table_of
 
 _keys = table_of(WorkerKeyRow)
 
+# Unwrapped keys kept per transaction: far more than any batch names, far fewer than a file.
+KEPT = 8192
+
 
 class WorkerKeys:
     """Data keys of workers for one transaction."""
@@ -34,6 +37,10 @@ class WorkerKeys:
         missing = sorted({ref for ref in worker_refs if ref not in self._plain})
         if not missing:
             return
+        if len(self._plain) + len(missing) > KEPT:
+            # A file's workers come one after another: forget the earlier ones (they are
+            # unwrapped again if needed) so a file of a million workers stays flat in memory.
+            self._plain.clear()
         wrapped = store.wrapped_keys(self.conn, missing)
         new_rows = []
         for ref in missing:

@@ -95,6 +95,18 @@ class SqlLogStore:
             self._write_level(level, start >> level, data)
         self._size += len(entries)
         self.conn.execute(update(_state).where(_state.c.id == 1).values(size=self._size))
+        self._forget_full_chunks()
+
+    def _forget_full_chunks(self) -> None:
+        # Appends only ever read back the right edge of each level (the last chunk, or the one
+        # before it at a chunk boundary); keeping every chunk written would hold the whole
+        # tree in memory — 64 MB for a million-event import.
+        last = self._size - 1
+        self._chunks = {
+            (level, chunk): data
+            for (level, chunk), data in self._chunks.items()
+            if chunk >= ((last >> level) // CHUNK) - 1
+        }
 
     def _write_level(self, level: int, first: int, data: bytes) -> None:
         inserts = []

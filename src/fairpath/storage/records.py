@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Connection, DateTime, LargeBinary, Table, bindparam, select, update
 
 from fairpath.storage.models import (
     EventRow,
@@ -23,6 +23,9 @@ from fairpath.storage.models import (
     WorkerRow,
     table_of,
 )
+
+# One expanding parameter: the statement is built and compiled once, not per chunk of refs.
+_WANTED = bindparam("wanted", expanding=True)
 
 TABLES: dict[str, Table] = {
     "organization": table_of(OrganizationRow),
@@ -58,8 +61,9 @@ def stored_versions(conn: Connection, kind: str, refs: Sequence[str]) -> dict[st
     if kind == "worker":
         columns.append(table.c.erased_at)
     out: dict[str, StoredVersion] = {}
+    query = select(*columns).where(table.c.ref.in_(_WANTED))
     for chunk in _chunks(refs, 900):
-        for row in conn.execute(select(*columns).where(table.c.ref.in_(chunk))):
+        for row in conn.execute(query, {"wanted": list(chunk)}):
             out[row.ref] = StoredVersion(
                 canonical=row.canonical,
                 content_digest=row.content_digest if has_digest else None,
@@ -100,6 +104,7 @@ def insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         return
     names = list(rows[0])
     dialect = conn.dialect
+    # Bytes go to both drivers as they are; the generic binary processor only wraps them.
     processors = [table.c[name].type.bind_processor(dialect) for name in names]
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     columns = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
@@ -108,7 +113,16 @@ def insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({columns}) "  # noqa: S608
         f"VALUES ({', '.join([marker] * len(names))})"
     )
-    converting = [(i, f) for i, f in enumerate(processors) if f is not None]
+    sqlite = dialect.name == "sqlite"
+    converting = []
+    for i, (name, process) in enumerate(zip(names, processors, strict=True)):
+        kind = table.c[name].type
+        if sqlite and isinstance(kind, DateTime) and process is None:
+            # What sqlite3's own adapter would write (Python 3.11 `adapt_datetime`), done once
+            # per distinct value instead of once per row by the driver.
+            converting.append((i, _remembering(_sqlite_datetime)))
+        elif process is not None and not isinstance(kind, LargeBinary):
+            converting.append((i, _remembering(process)))
     params = []
     for row in rows:
         values = [row[name] for name in names]
@@ -118,12 +132,36 @@ def insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     conn.exec_driver_sql(statement, params)
 
 
+def _remembering(process: Any) -> Any:
+    """`process`, answering again without work when given the value it was just given.
+
+    A batch's rows share one `recorded_at` (and an event file's rows few dates): on SQLite
+    each would otherwise be formatted as text again, row by row.
+    """
+    last: list[Any] = [_NOTHING, None]
+
+    def remembered(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, process(value)
+        return last[1]
+
+    return remembered
+
+
+_NOTHING = object()
+
+
+def _sqlite_datetime(value: Any) -> Any:
+    return value.isoformat(" ") if isinstance(value, datetime) else value
+
+
 def existing_refs(conn: Connection, kind: str, refs: Iterable[str]) -> set[str]:
     """Which of `refs` are stored as records of `kind`."""
     table = TABLES[kind]
     found: set[str] = set()
+    query = select(table.c.ref).where(table.c.ref.in_(_WANTED))
     for chunk in _chunks(sorted(set(refs)), 900):
-        found.update(conn.scalars(select(table.c.ref).where(table.c.ref.in_(chunk))))
+        found.update(conn.scalars(query, {"wanted": list(chunk)}))
     return found
 
 
