@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, LargeBinary, Table, bindparam, select, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    DateTime,
+    LargeBinary,
+    Table,
+    bindparam,
+    select,
+    update,
+)
 
 from fairpath.storage.models import (
     EventRow,
@@ -25,7 +34,7 @@ from fairpath.storage.models import (
 )
 
 # One expanding parameter: the statement is built and compiled once, not per chunk of refs.
-_WANTED = bindparam("wanted", expanding=True)
+_WANTED: BindParameter[list[str]] = bindparam("wanted", expanding=True)
 
 TABLES: dict[str, Table] = {
     "organization": table_of(OrganizationRow),
