@@ -1,9 +1,10 @@
 """A seeded generator of varied journeys for the differential test of the bulk engine.
 
 Destinations with different law (MY, QA, TW, HK, TH, SA, AE, KR, JP), promised terms of every
-kind, and the boundaries a payroll clerk argues about: basic pay exactly at the pro-rated minimum
-and one minor unit below, overtime exactly at the limit, periods ending the day the law changes,
-superseded payslips, unpaid and late payslips around the as-of date, deductions at the cap.
+kind (up to three offers and contracts a worker, some on the same day), and the boundaries a
+payroll clerk argues about: basic pay exactly at the pro-rated minimum and one minor unit below,
+overtime exactly at the limit, periods ending the day the law changes, superseded payslips,
+unpaid and late payslips around the as-of date, deductions at the cap.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal, localcontext
 
+from fairpath.domain.journey import Terms
 from fairpath.domain.money import quantize
 from fairpath.domain.rates import ARITHMETIC
 from fairpath.domain.rules.arithmetic import period_months
@@ -93,6 +95,16 @@ def journey(rng: random.Random, n: int) -> JourneyBuilder:
         j.job_offered(promise_day, t)
     elif stage != "none":
         j.contract(promise_day, t, stage=stage)
+    for _ in range(rng.choice([0, 0, 0, 1, 2])):
+        other = terms(
+            amount=str(quantize(_amount(rng, amount, currency), currency)),
+            currency=currency,
+            per=per,
+            hours=hours,
+            rest_days=rng.choice([0, 1, 2]),
+            overtime_multiplier=rng.choice(["1", "1.5"]),
+        )
+        _other_terms(rng, j, promise_day, other)
     if rng.random() < 0.2:
         j.loan(promise_day, "50000", lender_role=rng.choice(["recruiter", "moneylender"]))
     if rng.random() < 0.1:
@@ -100,6 +112,18 @@ def journey(rng: random.Random, n: int) -> JourneyBuilder:
     for _ in range(rng.randrange(0, 6)):
         _payslip(rng, j, base, currency)
     return j
+
+
+def _other_terms(rng: random.Random, j: JourneyBuilder, promise_day: date, t: Terms) -> None:
+    """Another offer or contract, some on the same day as the first: which one is the promise
+    (the latest pre-departure contract, else the first offer, else the first on-arrival
+    contract; a renewal never) changes the wage owed."""
+    day = promise_day + timedelta(days=rng.choice([-30, 0, 0, 45]))
+    stage = rng.choice(["pre_departure", "job_offered", "on_arrival", "renewal"])
+    if stage == "job_offered":
+        j.job_offered(day, t)
+    else:
+        j.contract(day, t, stage=stage)
 
 
 def _payslip(rng: random.Random, j: JourneyBuilder, base: Decimal, currency: str) -> None:

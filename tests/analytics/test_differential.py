@@ -6,10 +6,11 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fairpath.analytics import BULK_RULES, assess_bulk, frames_from_events
+from fairpath.analytics import BULK_RULES, assess_bulk, engine, frames_from_events
 from fairpath.domain.law import LawBook
 from fairpath.domain.money import minor_units
 from fairpath.domain.rates import RateTable
@@ -100,3 +101,18 @@ def test_any_generated_batch_gives_the_same_findings(
     got_f, got_n, _ = bulk(builders, law, rates)
     assert got_f == expected_f
     assert got_n == expected_n
+
+
+def test_a_data_set_with_many_places_and_periods_gives_the_same_findings(
+    law: LawBook, rates: RateTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past `_MAX_CROSS_KEYS` (place, period) pairs the engine reads the keys the payslips have
+    # instead of crossing every place with every period; the findings must not change.
+    monkeypatch.setattr(engine, "_MAX_CROSS_KEYS", 0)
+    rng = random.Random(4)
+    builders = [journey(rng, n) for n in range(300)]
+    expected_f, expected_n = per_worker(builders, law, rates)
+    got_f, got_n, _ = bulk(builders, law, rates)
+    assert got_f == expected_f
+    assert got_n == expected_n
+    assert len(expected_f) > 100

@@ -54,7 +54,8 @@ from fairpath.domain.law import LawBook
 from fairpath.domain.money import minor_units
 from fairpath.domain.rates import RateTable
 
-#: Payslips per batch: the working frame of a batch takes about 0.6 GB per million payslips.
+#: Payslips per batch: the working frame of a batch takes about 0.7 GB per million payslips, and
+#: `threads` + 1 batches can be in flight.
 DEFAULT_BATCH_ROWS = 500_000
 _PER_CODE = {"month": 0, "day": 1, "hour": 2}
 
@@ -156,7 +157,6 @@ def _period_keys(payslips: pl.LazyFrame, workers: pl.DataFrame, places: int) -> 
         .select(payslip_rules.law_period_key())
         .drop_nulls()
         .unique()
-        .sort("_lk")
         .collect(engine="streaming")
     )
 

@@ -987,5 +987,9 @@ __all__ = [
     "evaluate",
     "first_notes",
     "frame",
+    "law_period_key",
+    "lookup_table",
+    "payslip_stream",
+    "period_keys",
     "promised_rest",
 ]
