@@ -2,11 +2,11 @@
 
 `payslip_stream(payslips, workers)` is the streaming query that gives each current payslip its
 figures as exact Int128 millionths, its deductions summed by kind once, and its worker's columns;
-`frame(batch, law)` adds, for each batch, the law in force on its `period_end` and the period's
-length — looked up once per distinct (place, period) in a small table (`lookup`), which also holds
-whatever depends on the law and the period alone (the pro-rated overtime limit, the monthly
-minimum for the period, the payment deadline). `evaluate(frame, ...)` then adds each rule's
-findings, notes and per-worker pairs to an `Outputs`. Each rule's section names the part of
+`lookup_table(period_keys(...), law)` holds, once per (place, period) of the run, the law in
+force on `period_end`, the period's length and whatever depends on them alone (the pro-rated
+overtime limit, the monthly minimum for the period, the payment deadline); `frame(batch, lookup)`
+gives each row of a batch those columns by position. `evaluate(frame, ...)` then adds each
+rule's findings, notes and per-worker pairs to an `Outputs`. Each rule's section names the part of
 spec/rules.md it implements; the arithmetic is the same as `fairpath.domain.rules`
 (docs/analytics.md "Exactness")."""
 
@@ -164,7 +164,7 @@ def payslip_stream(payslips: pl.LazyFrame, workers: pl.DataFrame) -> pl.LazyFram
     """Each current payslip with its figures as exact millionths, its deductions summed by kind
     and its worker's columns (`WORKER_COLUMNS`); payslips of unknown workers are dropped. Run by
     polars' streaming engine batch by batch (`collect_batches`): the worker table is hashed
-    once for the whole stream, and the join runs while the previous batch's rules do."""
+    once for the whole stream, and the join runs while earlier batches' rules do."""
     paid = (
         pl.when(pl.col("paid_on").is_null())
         .then(pl.coalesce(_u("paid_amount"), lit(0)))
