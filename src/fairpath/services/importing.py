@@ -32,6 +32,9 @@ from fairpath.storage import records as store
 
 # Problems kept in memory for the report; beyond this they are counted, not kept.
 MAX_PROBLEMS_KEPT = 10_000
+# Identities known to be stored, to settle references without a query; bounded so that a
+# file of a million workers stays flat in memory.
+KNOWN_KEPT = 50_000
 
 Progress = Callable[[int], None]
 
@@ -137,8 +140,9 @@ def _import_source(
             conn, master_key, now=now, origin=settings.log_origin, import_id=import_id
         )
         pending: list[tuple[Location, Reference]] = []
+        known: set[tuple[str, str]] = set()
         for batch in prepared_batches(source, recorder.preparing_keys):
-            _import_batch(conn, recorder, batch, report, pending)
+            _import_batch(conn, recorder, batch, report, pending, known=known)
             if progress is not None:
                 progress(len(batch))
         for location, ref, count in _grouped(_unresolved(conn, pending)):
@@ -172,6 +176,8 @@ def _import_batch(
     batch: list[Outcome],
     report: FileReport,
     pending: list[tuple[Location, Reference]],
+    *,
+    known: set[tuple[str, str]],
 ) -> None:
     good: list[Prepared] = []
     for outcome in batch:
@@ -180,7 +186,6 @@ def _import_batch(
                 report.add_problem(text, outcome.line)
         else:
             good.append(outcome)
-            pending.extend((outcome.location, ref) for ref in outcome.references)
     # Valid records are written even after a problem (the file is rolled back at its end
     # anyway) so that references to them still resolve and only real problems are reported.
     result = recorder.record(good)
@@ -188,20 +193,34 @@ def _import_batch(
     report.unchanged += result.unchanged
     for conflict in result.conflicts:
         report.add_problem(f"{conflict.where}: {conflict.message}", conflict.line)
+    # Every identity in `good` is stored now (added, unchanged, or the stored side of a
+    # conflict). Most references name a record just stored (an event its worker) or one named
+    # a moment ago (an employer): those are settled here without asking the database.
+    if len(known) > KNOWN_KEPT:
+        known.clear()
+    known.update((p.kind, p.key) for p in good)
+    for outcome in good:
+        for ref in outcome.references:
+            if (ref.kind, ref.ref) not in known:
+                pending.append((outcome.location, ref))
     if len(pending) >= BATCH * 4:
-        # Most references point backwards (workers before their events): settle them now so
-        # the list stays short; the rest wait for the end of the file.
-        pending[:] = list(_unresolved(conn, pending))
+        # Most of the rest point backwards too (to earlier files, or earlier in this one):
+        # settle them now so the list stays short; the rest wait for the end of the file.
+        pending[:] = list(_unresolved(conn, pending, known))
 
 
 def _unresolved(
-    conn: Connection, pending: Iterable[tuple[Location, Reference]]
+    conn: Connection,
+    pending: Iterable[tuple[Location, Reference]],
+    known: set[tuple[str, str]] | None = None,
 ) -> Iterator[tuple[Location, Reference]]:
     items = list(pending)
     by_kind: dict[str, set[str]] = {}
     for _, ref in items:
         by_kind.setdefault(ref.kind, set()).add(ref.ref)
     found = {kind: store.existing_refs(conn, kind, refs) for kind, refs in by_kind.items()}
+    if known is not None:
+        known.update((kind, ref) for kind, refs in found.items() for ref in refs)
     for location, ref in items:
         if ref.ref not in found[ref.kind]:
             yield location, ref
