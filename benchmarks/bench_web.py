@@ -6,7 +6,8 @@ against the app's static `/healthz` route measured in the same run.
 
 One command: builds a demo data set (SQLite, `--workers` journeys, assessed), starts
 `fairpath`'s server as `fairpath serve --workers N` does (`web.server.serve`: uvicorn with
-uvloop and httptools, `--server-workers` forked processes on one socket) in a child process on
+uvloop and httptools, `--server-workers` forked processes on one address, each with the
+default thread pool, web.app.THREADS) in a child process on
 loopback, signs a worker in with a worker card, then runs a load generator in ANOTHER child
 process: asyncio, raw sockets, HTTP/1.1 keep-alive, `--connections` concurrent connections,
 each sending its next request when the previous answer is read in full, for `--seconds` (after
@@ -311,7 +312,7 @@ def main() -> None:
 def _report(
     args: argparse.Namespace, results: list[dict[str, Any]], load_before: list[float]
 ) -> dict[str, Any]:
-    from fairpath.web.app import PAGE_CACHE_ENTRIES
+    from fairpath.web.app import PAGE_CACHE_ENTRIES, THREADS
     from fairpath.web.server import event_loop, http_parser
 
     hello = results[0]["rps"]
@@ -323,6 +324,7 @@ def _report(
         "server": {
             "how": "fairpath.web.server.serve, as `fairpath serve --workers N`",
             "workers": args.server_workers,
+            "threads_per_worker": THREADS,
             "loop": event_loop(),
             "http": http_parser(),
             "database": "SQLite (WAL) in the data directory",

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from fairpath.cli import context
+from fairpath.web.app import THREADS
 from fairpath.web.server import bind, url_of
 from fairpath.web.server import serve as run_server
 
@@ -25,6 +26,14 @@ def serve(
             max=64,
         ),
     ] = 1,
+    threads: Annotated[
+        int,
+        typer.Option(
+            help="Threads per server process for requests; more when the database is remote.",
+            min=1,
+            max=256,
+        ),
+    ] = THREADS,
 ) -> None:
     """Serve the web application and print its address; Ctrl-C stops it."""
     cli = context.get(ctx)
@@ -32,7 +41,7 @@ def serve(
     sock = bind(host, port, workers=workers)
     bound_port = sock.getsockname()[1]
     typer.echo(f"fairpath is serving at {url_of(host, bound_port, cli.settings)} (Ctrl-C to stop)")
-    run_server(cli.settings, sock, engine, workers=workers)
+    run_server(cli.settings, sock, engine, workers=workers, threads=threads)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,10 +8,13 @@ The interactive API explorer is not served: it would load scripts from a CDN.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -46,13 +49,23 @@ STATIC = Path(__file__).parent / "static"
 
 #: Worker-portal pages kept rendered per process (web.rendering.PageCache): ~5-15 KB each.
 PAGE_CACHE_ENTRIES = 2048
+#: Threads per server process for the routes written as plain functions (nearly all). Few:
+#: their work is mostly Python holding the GIL, and forty threads contending for it (anyio's
+#: default) served the worker page at half the rate and several times the p99 latency of
+#: four in the benchmark; reports have threads of their own (web.reports).
+THREADS = 4
 
 
 def create_app(
-    settings: Settings, engine: Engine | None = None, *, page_cache: int = PAGE_CACHE_ENTRIES
+    settings: Settings,
+    engine: Engine | None = None,
+    *,
+    page_cache: int = PAGE_CACHE_ENTRIES,
+    threads: int | None = None,
 ) -> FastAPI:
     """The app over `settings` (and `engine`, made from the settings when not given);
-    `page_cache`: how many rendered portal pages to keep (0: none)."""
+    `page_cache`: how many rendered portal pages to keep (0: none); `threads`: the thread
+    pool of each server process, set when the server starts (None: anyio's default, 40)."""
     app = FastAPI(
         title="fairpath",
         version=getattr(fairpath, "__version__", "0"),
@@ -60,7 +73,7 @@ def create_app(
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
-        lifespan=grievance_scheduler,
+        lifespan=_lifespan(threads),
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.sqlalchemy_url)
@@ -79,6 +92,17 @@ def create_app(
     app.add_middleware(EdgeMiddleware, settings=settings)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _lifespan(threads: int | None) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if threads is not None:  # the limiter belongs to this server's event loop
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        async with grievance_scheduler(app):
+            yield
+
+    return lifespan
 
 
 def healthz() -> dict[str, str]:

@@ -10,6 +10,10 @@ document itself is made by `reports.service.render_report`, the same function th
 
 from __future__ import annotations
 
+import functools
+
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -21,6 +25,15 @@ from fairpath.web.rendering import render
 router = APIRouter(include_in_schema=False)
 #: Organisations with a report of their own (reports.scope: brand, supplier/employer, recruiter).
 REPORTING_ROLES = frozenset({"brand", "supplier", "employer", "recruiter", "sub_agent"})
+#: Reports made at once per server process.
+REPORT_THREADS = 2
+
+
+def _report_threads(request: Request) -> anyio.CapacityLimiter:
+    limiter: anyio.CapacityLimiter | None = getattr(request.app.state, "report_threads", None)
+    if limiter is None:  # made on the server's event loop, on the first download
+        limiter = request.app.state.report_threads = anyio.CapacityLimiter(REPORT_THREADS)
+    return limiter
 
 
 def _may_download(auth: Auth) -> None:
@@ -53,8 +66,11 @@ def downloadable(request: Request, auth: Auth) -> list[access.OrgSummary]:
 
 
 @router.get("/reports/{org_ref}/{fmt}")
-def download_report(request: Request, auth: StaffAuth, org_ref: str, fmt: str) -> Response:
-    """`org_ref`'s report from the newest assessment run, as an attachment."""
+async def download_report(request: Request, auth: StaffAuth, org_ref: str, fmt: str) -> Response:
+    """`org_ref`'s report from the newest assessment run, as an attachment.
+
+    Made in a thread pool of its own (`REPORT_THREADS` per process): a PDF takes seconds, and
+    must not hold one of the few threads pages are served from (web.app.THREADS)."""
     # Imported on the first download: the report's renderers need not slow every start.
     from fairpath.reports.service import (  # noqa: PLC0415 - slow to import, used rarely
         ReportFormat,
@@ -67,7 +83,8 @@ def download_report(request: Request, auth: StaffAuth, org_ref: str, fmt: str) -
         auth.principal, org_ref
     ):
         raise HttpProblem(404, f"no report '{fmt}' for an organisation '{org_ref}' of yours")
-    body = render_report(settings_of(request), engine_of(request), org_ref, fmt)
+    make = functools.partial(render_report, settings_of(request), engine_of(request), org_ref, fmt)
+    body = await anyio.to_thread.run_sync(make, limiter=_report_threads(request))
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in org_ref)
     return Response(
         body,

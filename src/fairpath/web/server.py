@@ -28,7 +28,7 @@ from sqlalchemy import Engine
 
 from fairpath.config import Settings
 from fairpath.domain.errors import FairpathError
-from fairpath.web.app import PAGE_CACHE_ENTRIES, create_app
+from fairpath.web.app import PAGE_CACHE_ENTRIES, THREADS, create_app
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 log = logging.getLogger("fairpath.web.server")
@@ -82,10 +82,11 @@ def make_server(
     engine: Engine | None = None,
     *,
     page_cache: int = PAGE_CACHE_ENTRIES,
+    threads: int = THREADS,
 ) -> uvicorn.Server:
     """A uvicorn server for the app (run it with `.run()`)."""
     config = uvicorn.Config(
-        create_app(settings, engine, page_cache=page_cache),
+        create_app(settings, engine, page_cache=page_cache, threads=threads),
         host=host,
         port=port,
         loop=event_loop(),
@@ -139,28 +140,32 @@ def serve(
     *,
     workers: int = 1,
     page_cache: int = PAGE_CACHE_ENTRIES,
+    threads: int = THREADS,
 ) -> None:
-    """Serve on the bound socket until interrupted, in `workers` processes."""
+    """Serve on the bound socket until interrupted, in `workers` processes of `threads`
+    threads each."""
     host, port = sock.getsockname()[:2]
     if workers <= 1:
         if not sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN):
             sock.listen(BACKLOG)
-        make_server(settings, host, port, engine, page_cache=page_cache).run(sockets=[sock])
+        server = make_server(settings, host, port, engine, page_cache=page_cache, threads=threads)
+        server.run(sockets=[sock])
         return
     if not hasattr(os, "fork"):
         raise FairpathError("--workers above 1 needs a system with fork(); use --workers 1")
     if engine is not None:
         engine.dispose()  # no pooled connection may be shared across the fork
-    _Workers(settings, sock, workers, page_cache).run()
+    _Workers(settings, sock, workers, page_cache, threads).run()
 
 
 class _Workers:
     """Forked uvicorn workers on one listening socket, started again when one dies."""
 
     def __init__(
-        self, settings: Settings, sock: socket.socket, count: int, page_cache: int
+        self, settings: Settings, sock: socket.socket, count: int, page_cache: int, threads: int
     ) -> None:
         self.settings, self.sock, self.count, self.page_cache = settings, sock, count, page_cache
+        self.threads = threads
         self.children: dict[int, int] = {}  # pid → worker number
         self.stopping = False
 
@@ -201,7 +206,9 @@ class _Workers:
                 settings = settings.model_copy(update={"grievance_tick_seconds": 0})
             sock = _worker_socket(self.sock)
             host, port = sock.getsockname()[:2]
-            server = make_server(settings, host, port, page_cache=self.page_cache)
+            server = make_server(
+                settings, host, port, page_cache=self.page_cache, threads=self.threads
+            )
             server.run(sockets=[sock])
         except BaseException as error:  # the child must never return into the parent's code
             log.error("web worker %d failed: %s", number, type(error).__name__)
