@@ -50,9 +50,12 @@ PREPARING_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 IN_FLIGHT = 2 * PREPARING_PROCESSES + 1
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is built five times slower
 class Prepared:
-    """A record ready to store: no pydantic objects, so it crosses process boundaries cheaply."""
+    """A record ready to store: no pydantic objects, so it crosses process boundaries cheaply.
+
+    Treated as immutable; a million are built per million-event import.
+    """
 
     location: Location
     kind: str
