@@ -80,14 +80,6 @@ def principal(engine: Engine, account_id: int, *, per_request: bool = False) -> 
 
 
 #: Built once: the statements every request runs (only their parameters change).
-_SIGNED_IN = (
-    select(_sessions.c.csrf_token, _sessions.c.expires_at, _accounts)
-    .join(_accounts, _accounts.c.id == _sessions.c.account_id)
-    .where(
-        _sessions.c.token_hash == bindparam("token_hash"),
-        _accounts.c.disabled_at.is_(None),
-    )
-)
 _EVENTS_OF = (
     select(
         _events.c.ref,
@@ -104,6 +96,25 @@ _EVENTS_OF = (
 _LOG_SIZE = select(_log_state.c.size).where(_log_state.c.id == 1).scalar_subquery()
 _OWN_VERSION = select(_LOG_SIZE.label("size"), _workers.c.erased_at, _workers.c.canonical).where(
     _workers.c.ref == bindparam("ref")
+)
+
+
+#: The session, its account and — for a worker — their record's version, in one read.
+_SIGNED_IN = (
+    select(
+        _sessions.c.csrf_token,
+        _sessions.c.expires_at,
+        _accounts,
+        _LOG_SIZE.label("fp_log_size"),
+        _workers.c.erased_at.label("fp_erased_at"),
+        _workers.c.canonical.label("fp_canonical"),
+    )
+    .join(_accounts, _accounts.c.id == _sessions.c.account_id)
+    .outerjoin(_workers, _workers.c.ref == _accounts.c.worker_ref)
+    .where(
+        _sessions.c.token_hash == bindparam("token_hash"),
+        _accounts.c.disabled_at.is_(None),
+    )
 )
 
 
@@ -126,6 +137,10 @@ def signed_in(
         if expires <= at:
             return None
         who = tenancy.principal_of(conn, row, per_request=True)
+    if who.memo is not None and row.fp_canonical is not None:
+        who.memo["own_record_version"] = _own_version(
+            row.fp_log_size, row.fp_erased_at, row.fp_canonical
+        )
     return Session(who.account_id, row.csrf_token, expires), who
 
 
@@ -282,16 +297,26 @@ def own_record_version(engine: Engine, who: Principal) -> OwnRecordVersion | Non
     (`services.workers.erase_worker`) is the one update, setting `erased_at`. So the log's
     size and the worker's `erased_at` together change whenever the worker's record, events or
     the organisations named on them — everything a portal page shows, and everything a
-    worker's tenancy scope is computed from — may have changed. One indexed read.
+    worker's tenancy scope is computed from — may have changed. One indexed read, or none
+    when the request's sign-in read it already (`signed_in`; `remembered_record_version`).
     """
-    if who.worker_ref is None:
-        return None
+    known = remembered_record_version(who)
+    if known is not None or who.worker_ref is None:
+        return known
     with engine.connect() as conn:
         row = conn.execute(_OWN_VERSION, {"ref": who.worker_ref}).one_or_none()
-    if row is None:
-        return None
-    languages = tuple(str(code) for code in json.loads(row.canonical).get("languages", ()))
-    return OwnRecordVersion(f"{row.size}:{row.erased_at}", languages)
+    return None if row is None else _own_version(row.size, row.erased_at, row.canonical)
+
+
+def remembered_record_version(who: Principal) -> OwnRecordVersion | None:
+    """The worker's record version read with this request's sign-in, if it was (no I/O)."""
+    known: OwnRecordVersion | None = (who.memo or {}).get("own_record_version")
+    return known
+
+
+def _own_version(log_size: Any, erased_at: Any, canonical: str) -> OwnRecordVersion:
+    languages = tuple(str(code) for code in json.loads(canonical).get("languages", ()))
+    return OwnRecordVersion(f"{log_size}:{erased_at}", languages)
 
 
 def worker_events(

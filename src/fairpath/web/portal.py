@@ -25,6 +25,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from markupsafe import Markup
 from pydantic import TypeAdapter
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from fairpath.domain.errors import FairpathError, NotFoundError
@@ -40,7 +41,7 @@ from fairpath.web import i18n, portal_view
 from fairpath.web.auth import Auth, PageAuth, check_form_csrf, engine_of, settings_of
 from fairpath.web.i18n import N_
 from fairpath.web.problems import HttpProblem
-from fairpath.web.rendering import render, render_cached
+from fairpath.web.rendering import kept_page, page_key, render, render_and_keep
 
 router = APIRouter(include_in_schema=False)
 _EVENT: TypeAdapter[Any] = TypeAdapter(Event)
@@ -158,7 +159,7 @@ def _page(request: Request, auth: Auth, template: str, **context: Any) -> Respon
     return render(request, f"portal/{template}", auth, say=_say_here(request), **context)
 
 
-def _cached_page(
+async def _cached_page(
     request: Request,
     auth: Auth,
     template: str,
@@ -167,29 +168,39 @@ def _cached_page(
     names: bool = False,
 ) -> Response:
     """A page made from the worker's own record only, kept rendered while that record stands
-    as it is (`access.own_record_version`; `rendering.render_cached`). `extra_key`: anything
+    as it is (`access.own_record_version`; `web.rendering.PageCache`). `extra_key`: anything
     else the page depends on (today's date); `names`: it shows organisations' names.
 
-    On a miss the page is read through `services.access` and the tenancy rules as any page;
-    the version is read first, so a page kept under a version is never older than it."""
-    own = access.own_record_version(engine_of(request), auth.principal)
-    if own is None:  # not a worker's own record (never for a signed-in worker): no cache
-        return _page(request, auth, template, **build(_mine(request, auth, names=names)))
+    The version is read with the sign-in (`page_auth`), so a kept page is served on the event
+    loop with no further I/O. On a miss the page is read through `services.access` and the
+    tenancy rules as any page, in the thread pool; the version was read before the data, so
+    a page kept under a version is never older than it."""
+    own = access.remembered_record_version(auth.principal)
+    if own is None:  # signed in with an API token: read it (never None for a worker)
+        own = await run_in_threadpool(access.own_record_version, engine_of(request), auth.principal)
+    if own is None:
+        return await run_in_threadpool(
+            lambda: _page(request, auth, template, **build(_mine(request, auth, names=names)))
+        )
     request.state.record_languages = own.languages  # the page's language falls back on them
+    full = f"portal/{template}"
+    key = page_key(request, full, auth, (own.version, *extra_key))
+    kept = kept_page(request, full, key)
+    if kept is not None:
+        return kept
 
     def context() -> dict[str, Any]:
         mine = _mine(request, auth, names=names)
         return {"say": _say_here(request), **build(mine)}
 
-    key = (own.version, *extra_key)
-    return render_cached(request, f"portal/{template}", auth, key, context)
+    return await run_in_threadpool(render_and_keep, request, full, auth, key, context)
 
 
 # --- pages -------------------------------------------------------------------------------------
 
 
 @router.get("/my")
-def home(request: Request, auth: PageAuth) -> Response:
+async def home(request: Request, auth: PageAuth) -> Response:
     if auth.principal.worker_ref is None:
         return RedirectResponse("/dashboard", status_code=303)
 
@@ -202,20 +213,20 @@ def home(request: Request, auth: PageAuth) -> Response:
             "documents_held": len(held),
         }
 
-    return _cached_page(request, auth, "home.html", build)
+    return await _cached_page(request, auth, "home.html", build)
 
 
 @router.get("/my/contract")
-def contract(request: Request, auth: WorkerAuth) -> Response:
+async def contract(request: Request, auth: WorkerAuth) -> Response:
     def build(mine: Mine) -> dict[str, Any]:
         view = portal_view.contract_view(mine.journey, mine.org_names)
         return {"contract": view, "stages": portal_view.STAGES}
 
-    return _cached_page(request, auth, "contract.html", build, names=True)
+    return await _cached_page(request, auth, "contract.html", build, names=True)
 
 
 @router.get("/my/fees")
-def fees(request: Request, auth: WorkerAuth) -> Response:
+async def fees(request: Request, auth: WorkerAuth) -> Response:
     today = _today()
 
     def build(mine: Mine) -> dict[str, Any]:
@@ -228,7 +239,7 @@ def fees(request: Request, auth: WorkerAuth) -> Response:
         }
 
     # The caps in force depend on the day; the law book is loaded once per app.
-    return _cached_page(request, auth, "fees.html", build, today)
+    return await _cached_page(request, auth, "fees.html", build, today)
 
 
 @router.get("/my/pay")
@@ -254,15 +265,15 @@ def pay(request: Request, auth: WorkerAuth) -> Response:
 
 
 @router.get("/my/documents")
-def documents(request: Request, auth: WorkerAuth) -> Response:
+async def documents(request: Request, auth: WorkerAuth) -> Response:
     def build(mine: Mine) -> dict[str, Any]:
         return {"documents": portal_view.documents_view(mine.journey)}
 
-    return _cached_page(request, auth, "documents.html", build)
+    return await _cached_page(request, auth, "documents.html", build)
 
 
 @router.get("/my/rights")
-def rights(request: Request, auth: WorkerAuth) -> Response:
+async def rights(request: Request, auth: WorkerAuth) -> Response:
     today = _today()
 
     def build(mine: Mine) -> dict[str, Any]:
@@ -274,18 +285,18 @@ def rights(request: Request, auth: WorkerAuth) -> Response:
             "destination": lang.country(view.destination),
         }
 
-    return _cached_page(request, auth, "rights.html", build, today)
+    return await _cached_page(request, auth, "rights.html", build, today)
 
 
 # --- receipts ----------------------------------------------------------------------------------
 
 
 @router.get("/my/receipts")
-def receipts_page(request: Request, auth: WorkerAuth) -> Response:
+async def receipts_page(request: Request, auth: WorkerAuth) -> Response:
     def build(mine: Mine) -> dict[str, Any]:
         return {"events": mine.events, "types": portal_view.EVENT_TYPES}
 
-    return _cached_page(request, auth, "receipts.html", build)
+    return await _cached_page(request, auth, "receipts.html", build)
 
 
 @router.get("/my/receipts/{ref}")

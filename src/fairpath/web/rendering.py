@@ -145,29 +145,40 @@ class PageCache:
                 self._pages.popitem(last=False)
 
 
-def render_cached(
-    request: Request,
-    template: str,
-    auth: Auth,
-    data_key: tuple[Any, ...],
-    build: Callable[[], dict[str, Any]],
-) -> HTMLResponse:
-    """`render`, reusing the page rendered before from the same data (`data_key`: a digest
-    of it) for the same session, path and language; `build` makes the context on a miss."""
-    cache: PageCache = request.app.state.page_cache
-    lang = _language(request, template)
+def page_key(
+    request: Request, template: str, auth: Auth, data_key: tuple[Any, ...]
+) -> tuple[Any, ...]:
+    """What a kept page is looked up by: the template, path, language, account and session,
+    and a version of the data it shows (`data_key`)."""
     session = auth.session
-    key = (
+    return (
         template,
         request.url.path,
-        lang.code,
+        _language(request, template).code,
         auth.principal.account_id,
         session.csrf_token if session is not None else "",
         *data_key,
     )
+
+
+def kept_page(request: Request, template: str, key: tuple[Any, ...]) -> HTMLResponse | None:
+    """The page kept under `key` (no I/O, so fit for the event loop), or None."""
+    cache: PageCache = request.app.state.page_cache
     page = cache.get(key)
     if page is None:
-        response = render(request, template, auth, **build())
-        cache.put(key, bytes(response.body))
-        return response
-    return HTMLResponse(page, headers=_headers(template, lang))
+        return None
+    return HTMLResponse(page, headers=_headers(template, _language(request, template)))
+
+
+def render_and_keep(
+    request: Request,
+    template: str,
+    auth: Auth,
+    key: tuple[Any, ...],
+    build: Callable[[], dict[str, Any]],
+) -> HTMLResponse:
+    """`render` with the context `build` makes, keeping the page under `key`."""
+    response = render(request, template, auth, **build())
+    cache: PageCache = request.app.state.page_cache
+    cache.put(key, bytes(response.body))
+    return response
