@@ -112,13 +112,13 @@ class PageCache:
     """Pages already rendered, keyed by everything their HTML is made from; least recently
     used first out, at most `entries` of them (0: nothing is kept).
 
-    A key holds the template, the path, the language, the session's CSRF token and account,
-    and a digest of the data the page shows *as read from the database on this request*
-    (`services.access.WorkerDetail.version`): a page is reused only when the data it would be
-    rendered from is the same, so there is nothing to invalidate. The database reads, the
-    sign-in check and the tenancy check still run on every request; what a hit saves is
-    validating the journey, computing the view and rendering the template. Only worker-portal
-    pages that show no personal data are kept, in this process's memory.
+    A key (`page_key`) holds the template, the path, the language, the account and its
+    session's CSRF token, and a version of the data the page shows — for the worker portal,
+    `services.access.own_record_version`, read with this request's sign-in, which moves
+    whenever anything the page is made from may have changed. The sign-in check runs on every
+    request; what a hit saves is reading the journey through the tenancy rules, validating it,
+    computing the view and rendering the template. Only worker-portal pages that show no
+    personal data are kept, in this process's memory (docs/threat-model.md).
     """
 
     def __init__(self, entries: int) -> None:
