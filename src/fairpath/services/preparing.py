@@ -56,7 +56,9 @@ class Prepared:
     Treated as immutable; a million are built per million-event import.
     """
 
-    location: Location
+    file: str
+    number: int | None
+    sheet: str | None
     kind: str
     key: str
     worker_ref: str | None
@@ -70,6 +72,11 @@ class Prepared:
     leaf: bytes
 
     @property
+    def location(self) -> Location:
+        """Where the record came from (kept as its parts: most records never need it)."""
+        return Location(self.file, self.number, self.sheet)
+
+    @property
     def where(self) -> str:
         """Where the record came from, as a person reads it (`payslips.csv line 14`)."""
         return str(self.location)
@@ -77,7 +84,7 @@ class Prepared:
     @property
     def line(self) -> int | None:
         """The line (or row) number, to sort problems by."""
-        return self.location.number
+        return self.number
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +126,9 @@ def prepare(record: Record, location: Location, keys: Keys) -> Prepared:
     salt = os.urandom(SALT_SIZE)
     worker_ref = record.ref if isinstance(record, Worker) else record.__dict__.get("worker_ref")
     return Prepared(
-        location=location,
+        file=location.file,
+        number=location.number,
+        sheet=location.sheet,
         kind=kind,
         key=key,
         worker_ref=worker_ref,
@@ -269,11 +278,10 @@ def _prepare_lines(
 def _frozen(outcome: Outcome) -> tuple[Any, ...]:
     if isinstance(outcome, Rejected):
         return (outcome.line, outcome.problems)
-    where = outcome.location
     return (
-        where.file,
-        where.number,
-        where.sheet,
+        outcome.file,
+        outcome.number,
+        outcome.sheet,
         outcome.kind,
         outcome.key,
         outcome.worker_ref,
@@ -291,21 +299,7 @@ def _frozen(outcome: Outcome) -> tuple[Any, ...]:
 def _thawed(item: tuple[Any, ...]) -> Outcome:
     if len(item) == 2:  # a Rejected is a pair
         return Rejected(item[0], item[1])
-    file, number, sheet, kind, key, worker, columns, text, personal, digest, blind = item[:11]
-    return Prepared(
-        location=Location(file, number, sheet),
-        kind=kind,
-        key=key,
-        worker_ref=worker,
-        columns=columns,
-        canonical_text=text,
-        personal=personal,
-        digest=digest,
-        blind=blind,
-        references=item[11],
-        salt=item[12],
-        leaf=item[13],
-    )
+    return Prepared(*item)  # the fields in `_frozen`'s order
 
 
 def outcome_of(location: Location, parsed: BaseModel | list[Problem], keys: Keys) -> Outcome:

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Connection
 
 from fairpath.ledger.log import Log
-from fairpath.privacy.envelope import MasterKey, encrypt_with
+from fairpath.privacy.envelope import MasterKey, Nonces, encrypt_with
 from fairpath.services.preparing import Keys, Prepared
 from fairpath.services.worker_keys import WorkerKeys
 from fairpath.storage import records as store
@@ -73,6 +73,7 @@ class Recorder:
             digest=master_key.derive("content-digest"), blind=master_key.derive("blind-index")
         )
         self._ciphers: dict[str, AESGCM] = {}
+        self._nonces = Nonces()
 
     def record(self, batch: Sequence[Prepared]) -> BatchOutcome:
         """Store the new records of `batch`; report unchanged ones and conflicts."""
@@ -187,7 +188,7 @@ class Recorder:
             if len(self._ciphers) >= CIPHER_CACHE:  # a file's workers come one after another
                 self._ciphers.clear()
             cipher = self._ciphers[worker_ref] = AESGCM(self.keys.data_key(worker_ref))
-        return encrypt_with(cipher, plaintext, place)
+        return encrypt_with(cipher, plaintext, place, self._nonces.take())
 
     def _entry(self, p: Prepared, index: int) -> dict[str, Any]:
         sealed = (
