@@ -29,7 +29,7 @@ from .helpers import journey_records, leaf_owners, running_witness, write_jsonl,
 
 Ready = tuple[Settings, Engine]
 FILES = 24
-WORKERS_PER_FILE = 20  # 2 + 20 * 4 = 82 records a file
+WORKERS_PER_FILE = 100  # 2 + 100 * 4 = 402 records a file: enough work for the kills to land
 KILLS = 8
 
 
@@ -82,7 +82,7 @@ def test_sigkill_at_random_points_loses_nothing_committed_and_signs_nothing_inco
                 break
             child = context.Process(target=_writer, args=(settings, [files[t] for t in todo]))
             child.start()
-            child.join(rng.uniform(0.05, 0.8) if kills < KILLS else 60)
+            child.join(rng.uniform(0.02, 0.35) if kills < KILLS else 60)
             if child.is_alive():
                 os.kill(child.pid or 0, signal.SIGKILL)
                 kills += 1

@@ -28,6 +28,27 @@ from fairpath.storage import records as store
 from fairpath.storage.logstore import SqlLogStore
 from fairpath.storage.models import BlindIndexRow, LogEntryRow, table_of
 
+# The columns each kind of record stores after those `preparing.columns_of` gives it.
+_COMMON = ("canonical", "leaf_index", "recorded_at", "import_id")
+_STORED = {
+    "organization": _COMMON,
+    "site": _COMMON,
+    "link": _COMMON,
+    "worker": (*_COMMON, "content_digest", "pii_ciphertext", "erased_at"),
+    "event": (*_COMMON, "content_digest", "pii_ciphertext"),
+}
+_ENTRY = (
+    "leaf_index",
+    "leaf",
+    "record_kind",
+    "record_ref",
+    "worker_ref",
+    "salt",
+    "salt_ciphertext",
+    "recorded_at",
+)
+_BLIND = ("worker_ref", "field", "digest")
+
 # AES-GCM objects kept per transaction: enough for any batch, bounded so that a file of a
 # million workers does not keep a million of them.
 CIPHER_CACHE = 4096
@@ -83,17 +104,20 @@ class Recorder:
             return outcome
         self.keys.load([p.worker_ref for p in fresh if p.worker_ref is not None])
         first = self._append_to_log(fresh)
-        rows: dict[str, list[dict[str, Any]]] = {}
-        blind: list[dict[str, Any]] = []
+        rows: dict[str, list[tuple[Any, ...]]] = {}
+        names: dict[str, tuple[str, ...]] = {}
+        blind: list[tuple[str, str, bytes]] = []
         for index, prepared in enumerate(fresh, first):
-            rows.setdefault(prepared.kind, []).append(self._row(prepared, index))
-            blind.extend(
-                {"worker_ref": prepared.key, "field": name, "digest": digest}
-                for name, digest in prepared.blind
-            )
+            kind = prepared.kind
+            if kind not in names:  # every record of a kind has the same columns (columns_of)
+                names[kind] = (*prepared.columns, *_STORED[kind])
+                rows[kind] = []
+            rows[kind].append(self._row(prepared, index))
+            blind.extend((prepared.key, name, digest) for name, digest in prepared.blind)
         for kind in ("organization", "site", "link", "worker", "event"):
-            store.insert(self.conn, kind, rows.get(kind, []))
-        store.insert_many(self.conn, table_of(BlindIndexRow), blind)
+            if kind in rows:
+                store.insert(self.conn, kind, names[kind], rows[kind])
+        store.insert_rows(self.conn, table_of(BlindIndexRow), _BLIND, blind)
         outcome.added = len(fresh)
         return outcome
 
@@ -101,7 +125,7 @@ class Recorder:
         """Append the batch's leaves to the journey log with their openings; first index."""
         first = self.log.append([p.leaf for p in fresh])
         entries = [self._entry(p, index) for index, p in enumerate(fresh, first)]
-        store.insert_many(self.conn, table_of(LogEntryRow), entries)
+        store.insert_rows(self.conn, table_of(LogEntryRow), _ENTRY, entries)
         return first
 
     # -- comparing with what is stored ------------------------------------------------------
@@ -158,22 +182,16 @@ class Recorder:
 
     # -- building rows -----------------------------------------------------------------------
 
-    def _row(self, p: Prepared, index: int) -> dict[str, Any]:
-        row = {
-            **p.columns,
-            "canonical": p.canonical_text,
-            "leaf_index": index,
-            "recorded_at": self.now,
-            "import_id": self.import_id,
-        }
+    def _row(self, p: Prepared, index: int) -> tuple[Any, ...]:
+        """The row of a record: its columns, then `_STORED[kind]`'s, in that order."""
+        common = (p.canonical_text, index, self.now, self.import_id)
         if p.kind == "worker":
-            row["content_digest"] = p.digest
-            row["pii_ciphertext"] = self._seal(p.key, p.personal, f"worker:{p.key}:pii")
-            row["erased_at"] = None
-        elif p.kind == "event":
-            row["content_digest"] = p.digest
-            row["pii_ciphertext"] = self._seal(p.worker_ref, p.personal, f"event:{p.key}:pii")
-        return row
+            sealed = self._seal(p.key, p.personal, f"worker:{p.key}:pii")
+            return (*p.columns.values(), *common, p.digest, sealed, None)
+        if p.kind == "event":
+            sealed = self._seal(p.worker_ref, p.personal, f"event:{p.key}:pii")
+            return (*p.columns.values(), *common, p.digest, sealed)
+        return (*p.columns.values(), *common)
 
     def _seal(self, worker_ref: str | None, plaintext: bytes | None, place: str) -> bytes | None:
         if plaintext is None or worker_ref is None:
@@ -190,22 +208,13 @@ class Recorder:
             cipher = self._ciphers[worker_ref] = AESGCM(self.keys.data_key(worker_ref))
         return encrypt_with(cipher, plaintext, place, self._nonces.take())
 
-    def _entry(self, p: Prepared, index: int) -> dict[str, Any]:
-        sealed = (
-            self._encrypt(p.worker_ref, p.salt, f"salt:{index}".encode())
-            if p.worker_ref is not None
-            else None
-        )
-        return {
-            "leaf_index": index,
-            "leaf": p.leaf,
-            "record_kind": p.kind,
-            "record_ref": p.key,
-            "worker_ref": p.worker_ref,
-            "salt": p.salt if p.worker_ref is None else None,
-            "salt_ciphertext": sealed,
-            "recorded_at": self.now,
-        }
+    def _entry(self, p: Prepared, index: int) -> tuple[Any, ...]:
+        """A log entry's row, in `_ENTRY`'s order."""
+        if p.worker_ref is None:
+            salt, sealed = p.salt, None
+        else:
+            salt, sealed = None, self._encrypt(p.worker_ref, p.salt, f"salt:{index}".encode())
+        return (index, p.leaf, p.kind, p.key, p.worker_ref, salt, sealed, self.now)
 
 
 def _in_file_conflict(p: Prepared, earlier: Prepared) -> Conflict:

@@ -97,13 +97,15 @@ def _stored_links(conn: Connection, keys: Sequence[str]) -> dict[str, StoredVers
     return out
 
 
-def insert(conn: Connection, kind: str, rows: list[dict[str, Any]]) -> None:
-    """Insert new rows of `kind` (an executemany; nothing is returned)."""
-    insert_many(conn, TABLES[kind], rows)
+def insert(conn: Connection, kind: str, names: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """Insert new rows of `kind`, each a tuple in the order of `names` (one executemany)."""
+    insert_rows(conn, TABLES[kind], names, rows)
 
 
-def insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert rows that all have the same keys, as one driver-level executemany.
+def insert_rows(
+    conn: Connection, table: Table, names: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """Insert rows, each a tuple of the columns `names`, as one driver-level executemany.
 
     SQLAlchemy's own executemany processes every parameter of every row in Python (about as
     much time as the database's work); here each column's bind processor (dates, times on
@@ -111,10 +113,7 @@ def insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     """
     if not rows:
         return
-    names = list(rows[0])
     dialect = conn.dialect
-    # Bytes go to both drivers as they are; the generic binary processor only wraps them.
-    processors = [table.c[name].type.bind_processor(dialect) for name in names]
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     columns = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
     # Only quoted identifiers of our own schema go into the text; values are parameters.
@@ -122,23 +121,34 @@ def insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({columns}) "  # noqa: S608
         f"VALUES ({', '.join([marker] * len(names))})"
     )
+    converting = _converters(table, names, dialect)
+    if converting:
+        params: list[tuple[Any, ...]] = []
+        for row in rows:
+            values = list(row)
+            for i, process in converting:
+                values[i] = process(values[i])
+            params.append(tuple(values))
+        conn.exec_driver_sql(statement, params)
+    else:
+        conn.exec_driver_sql(statement, rows)
+
+
+def _converters(table: Table, names: Sequence[str], dialect: Any) -> list[tuple[int, Any]]:
+    """(position, function) for the columns whose values the driver cannot take as they are."""
     sqlite = dialect.name == "sqlite"
     converting = []
-    for i, (name, process) in enumerate(zip(names, processors, strict=True)):
+    for i, name in enumerate(names):
         kind = table.c[name].type
+        process = kind.bind_processor(dialect)
         if sqlite and isinstance(kind, DateTime) and process is None:
             # What sqlite3's own adapter would write (Python 3.11 `adapt_datetime`), done once
             # per distinct value instead of once per row by the driver.
             converting.append((i, _remembering(_sqlite_datetime)))
         elif process is not None and not isinstance(kind, LargeBinary):
+            # Bytes go to both drivers as they are; the generic binary processor only wraps.
             converting.append((i, _remembering(process)))
-    params = []
-    for row in rows:
-        values = [row[name] for name in names]
-        for i, process in converting:
-            values[i] = process(values[i])
-        params.append(tuple(values))
-    conn.exec_driver_sql(statement, params)
+    return converting
 
 
 def _remembering(process: Any) -> Any:
