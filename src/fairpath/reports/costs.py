@@ -29,7 +29,7 @@ from fairpath.domain.journey import AnyRecord, Organization, Site
 from fairpath.domain.law import LawBook
 from fairpath.domain.rates import RateTable
 from fairpath.domain.rules import Journey, Note, recruitment_cost_indicator
-from fairpath.domain.rules.aggregates import COST_BANDS, CostIndicator
+from fairpath.domain.rules.aggregates import COST_BAND_NAMES, CostIndicator, cost_band
 from fairpath.storage.models import EventRow, OrganizationRow, SiteRow, WorkerRow, table_of
 
 _RECORD: TypeAdapter[Any] = TypeAdapter(AnyRecord)
@@ -40,15 +40,7 @@ _sites = table_of(SiteRow)
 
 #: Ratios are kept to this precision for the median (months of earnings).
 STEP = Decimal("0.001")
-BANDS = tuple(f"{lo}+" if hi is None else f"{lo}-{hi}" for lo, hi in COST_BANDS)
-
-
-def band_of(ratio: Decimal) -> str:
-    """The band ("0-1", "1-3", "3-6", "6+") of an exact ratio, as the domain bands it."""
-    for (low, high), name in zip(COST_BANDS, BANDS, strict=True):
-        if high is None or low <= ratio < high:
-            return name
-    raise AssertionError("bands cover every non-negative ratio")  # pragma: no cover
+BANDS = COST_BAND_NAMES
 
 
 @dataclass
@@ -64,7 +56,7 @@ class CorridorCosts:
 
     def add(self, ratio: Decimal) -> None:
         self.workers += 1
-        self.bands[band_of(ratio)] += 1
+        self.bands[cost_band(ratio)] += 1
         self.histogram[ratio.quantize(STEP, rounding=ROUND_HALF_EVEN)] += 1
         self.minimum = ratio if self.minimum is None else min(self.minimum, ratio)
         self.maximum = ratio if self.maximum is None else max(self.maximum, ratio)

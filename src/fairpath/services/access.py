@@ -32,7 +32,7 @@ from fairpath.services import accounts, assessment, journal_log, tenancy
 from fairpath.services.accounts import Session
 from fairpath.services.importing import FileReport, import_paths
 from fairpath.services.tenancy import Principal, Scope
-from fairpath.services.workers import StoredEvent, show_worker
+from fairpath.services.workers import StoredEvent, show_worker, stored_events
 from fairpath.storage.accounts import AccountRow, SessionRow
 from fairpath.storage.findings import AssessedWorkerRow, FindingRow
 from fairpath.storage.models import EventRow, LogStateRow, OrganizationRow, WorkerRow, table_of
@@ -252,7 +252,7 @@ def worker_detail(
         events = view.events
     else:
         record, personal, erased_at = json.loads(row.canonical), None, row.erased_at
-        events = _stored_events(rows)
+        events = stored_events(rows)
     return WorkerDetail(
         summary=_summary(row),
         record=record,
@@ -261,22 +261,6 @@ def worker_detail(
         erased_at=erased_at,
         events=[e for e in events if tenancy.may_see_event_type(who, e.type)],
     )
-
-
-def _stored_events(rows: Sequence[Any]) -> list[StoredEvent]:
-    """Events as stored, each with the event that supersedes it."""
-    newer = {r.supersedes_ref: r.ref for r in rows if r.supersedes_ref}
-    return [
-        StoredEvent(
-            ref=r.ref,
-            type=r.type,
-            date=r.date.isoformat(),
-            record=json.loads(r.canonical),
-            superseded_by=newer.get(r.ref),
-            leaf_index=int(r.leaf_index),
-        )
-        for r in rows
-    ]
 
 
 @dataclass(frozen=True)
@@ -345,18 +329,7 @@ def worker_events(
                 select(e.c.supersedes_ref, e.c.ref).where(e.c.supersedes_ref.in_(refs))
             )
         }
-    items = [
-        StoredEvent(
-            ref=r.ref,
-            type=r.type,
-            date=r.date.isoformat(),
-            record=json.loads(r.canonical),
-            superseded_by=newer.get(r.ref),
-            leaf_index=int(r.leaf_index),
-        )
-        for r in rows
-    ]
-    return Page(items, int(total), limit, offset)
+    return Page(stored_events(rows, newer), int(total), limit, offset)
 
 
 # --- organisations --------------------------------------------------------------------------

@@ -52,7 +52,7 @@ from fairpath.domain.rules import (
     assess_with_remedy,
     recruitment_cost_indicator,
 )
-from fairpath.domain.rules.aggregates import COST_BANDS, brands_of, group_keys
+from fairpath.domain.rules.aggregates import brands_of, cost_band, group_keys
 from fairpath.services.audit import write_audit
 from fairpath.storage.findings import (
     AssessedWorkerRow,
@@ -362,15 +362,6 @@ def _records(conn: Connection, table: Table, refs: set[str]) -> list[Any]:
 #: the median a report shows, hundredths for its lowest and highest (rounding is monotone, so
 #: the lowest of the rounded ratios is the rounded lowest ratio).
 MILLI, CENTI = Decimal("0.001"), Decimal("0.01")
-COST_BAND_NAMES = tuple(f"{lo}+" if hi is None else f"{lo}-{hi}" for lo, hi in COST_BANDS)
-
-
-def cost_band(ratio: Decimal) -> str:
-    """The band ("0-1", "1-3", "3-6", "6+") of an exact ratio, as the domain bands it."""
-    for (low, high), name in zip(COST_BANDS, COST_BAND_NAMES, strict=True):
-        if high is None or low <= ratio < high:
-            return name
-    raise AssertionError("bands cover every non-negative ratio")  # pragma: no cover
 
 
 @dataclass

@@ -9,6 +9,7 @@ other record still verifies.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -46,6 +47,27 @@ class StoredEvent:
     record: dict[str, Any]
     superseded_by: str | None
     leaf_index: int
+
+
+def stored_events(rows: Sequence[Any], newer: dict[str, str] | None = None) -> list[StoredEvent]:
+    """Event rows (ref, type, date, canonical, leaf_index) as `StoredEvent`s.
+
+    `newer`: which event supersedes which, when not all of them are among `rows` (a page of a
+    longer timeline); by default read from the rows' own `supersedes_ref`.
+    """
+    if newer is None:
+        newer = {r.supersedes_ref: r.ref for r in rows if r.supersedes_ref}
+    return [
+        StoredEvent(
+            ref=r.ref,
+            type=r.type,
+            date=r.date.isoformat(),
+            record=json.loads(r.canonical),
+            superseded_by=newer.get(r.ref),
+            leaf_index=int(r.leaf_index),
+        )
+        for r in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -115,18 +137,7 @@ def _events_of(conn: Connection, worker_ref: str) -> list[StoredEvent]:
         .where(_events.c.worker_ref == worker_ref)
         .order_by(_events.c.date, _events.c.leaf_index)
     ).all()
-    superseded_by = {r.supersedes_ref: r.ref for r in rows if r.supersedes_ref}
-    return [
-        StoredEvent(
-            ref=r.ref,
-            type=r.type,
-            date=r.date.isoformat(),
-            record=json.loads(r.canonical),
-            superseded_by=superseded_by.get(r.ref),
-            leaf_index=int(r.leaf_index),
-        )
-        for r in rows
-    ]
+    return stored_events(rows)
 
 
 def erase_worker(settings: Settings, engine: Engine, ref: str, *, actor: str) -> int:

@@ -225,7 +225,12 @@ def median(values: Sequence[Decimal]) -> Decimal:
         return (ordered[mid - 1] + ordered[mid]) / 2
 
 
-def _band(ratio: Decimal) -> str:
+#: The bands' names, in order: "0-1", "1-3", "3-6", "6+" (months of earnings).
+COST_BAND_NAMES = tuple(f"{lo}+" if hi is None else f"{lo}-{hi}" for lo, hi in COST_BANDS)
+
+
+def cost_band(ratio: Decimal) -> str:
+    """The band of an exact ratio of recruitment costs to monthly earnings."""
     for low, high in COST_BANDS:
         if high is None:
             return f"{low}+"
@@ -241,7 +246,7 @@ def cost_distribution(indicators: Iterable[CostIndicator]) -> dict[str, CostDist
         by_corridor[indicator.corridor].append(indicator.ratio)
     out: dict[str, CostDistribution] = {}
     for name, ratios in sorted(by_corridor.items()):
-        bands = Counter(_band(r) for r in ratios)
+        bands = Counter(cost_band(r) for r in ratios)
         out[name] = CostDistribution(
             corridor=name,
             workers=len(ratios),
