@@ -24,6 +24,10 @@ _hashes = table_of(LogHashRow)
 _entries = table_of(LogEntryRow)
 
 
+# Chunks of hashes kept in memory at most (each up to 8 KiB).
+CHUNKS_KEPT = 1024
+
+
 class SqlLogStore:
     """LogStore over one connection inside a transaction that holds the log's lock."""
 
@@ -59,6 +63,11 @@ class SqlLogStore:
     def _chunk(self, level: int, chunk: int) -> bytes:
         key = (level, chunk)
         if key not in self._chunks:
+            if len(self._chunks) >= CHUNKS_KEPT:
+                # Reading a whole log (writing its tiles after an import, auditing it) would
+                # otherwise keep every hash in memory: 64 MB a million entries. Every chunk is
+                # stored, so a forgotten one is read again when needed.
+                self._chunks.clear()
             data = self.conn.scalar(
                 select(_hashes.c.hashes).where(_hashes.c.level == level, _hashes.c.chunk == chunk)
             )
