@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy import Engine, select
 
@@ -43,25 +43,8 @@ PRIVACY = (
     "about them), 's' a figure hidden so that a '<5' cannot be recovered by subtraction. "
     "Workers appear only by pseudonymous reference; no personal data."
 )
-UK_INDICATORS = dict(
-    zip(
-        ILO_IDS,
-        (
-            "VulnerabilityAbuse",
-            "Deception",
-            "MovementRestriction",
-            "Isolation",
-            "Violence",
-            "ThreatIntimidation",
-            "DocumentRetention",
-            "WageWithholding",
-            "DebtBondage",
-            "WorkLiveConditions",
-            "ExcessiveOvertime",
-        ),
-        strict=True,
-    )
-)
+# The registry's names of the ILO indicators, in the order of ILO_IDS (schemas.UkIndicator).
+UK_INDICATORS = dict(zip(ILO_IDS, get_args(schemas.UkIndicator), strict=True))
 _events = table_of(EventRow)
 
 

@@ -32,7 +32,7 @@ from fairpath.services import accounts, assessment, journal_log, tenancy
 from fairpath.services.accounts import Session
 from fairpath.services.importing import FileReport, import_paths
 from fairpath.services.tenancy import Principal, Scope
-from fairpath.services.workers import StoredEvent, show_worker, stored_events
+from fairpath.services.workers import EVENTS_OF, StoredEvent, show_worker, stored_events
 from fairpath.storage.accounts import AccountRow, SessionRow
 from fairpath.storage.findings import AssessedWorkerRow, FindingRow
 from fairpath.storage.models import EventRow, LogStateRow, OrganizationRow, WorkerRow, table_of
@@ -80,19 +80,6 @@ def principal(engine: Engine, account_id: int, *, per_request: bool = False) -> 
 
 
 #: Built once: the statements every request runs (only their parameters change).
-_EVENTS_OF = (
-    select(
-        _events.c.ref,
-        _events.c.type,
-        _events.c.date,
-        _events.c.canonical,
-        _events.c.supersedes_ref,
-        _events.c.leaf_index,
-    )
-    .where(_events.c.worker_ref == bindparam("ref"))
-    .order_by(_events.c.date, _events.c.leaf_index)
-)
-
 _LOG_SIZE = select(_log_state.c.size).where(_log_state.c.id == 1).scalar_subquery()
 _OWN_VERSION = select(_LOG_SIZE.label("size"), _workers.c.erased_at, _workers.c.canonical).where(
     _workers.c.ref == bindparam("ref")
@@ -245,7 +232,7 @@ def worker_detail(
         if row is None:
             raise NotFoundError(f"no worker with reference '{ref}'")
         allowed = bool(row.fp_personal)
-        rows = None if personal_data and allowed else conn.execute(_EVENTS_OF, {"ref": ref}).all()
+        rows = None if personal_data and allowed else conn.execute(EVENTS_OF, {"ref": ref}).all()
     if rows is None:  # an audited read of personal data, in its own transaction
         view = show_worker(settings, engine, ref, actor=who.actor, include_personal_data=True)
         record, personal, erased_at = view.record, view.personal, view.erased_at

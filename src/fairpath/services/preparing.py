@@ -19,8 +19,9 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,10 @@ class Prepared:
         return self.number
 
 
+# A prepared record's fields, as a tuple in declaration order (read in C).
+_FIELDS_OF = attrgetter(*(f.name for f in fields(Prepared)))
+
+
 @dataclass(frozen=True, slots=True)
 class Rejected:
     """The problems of one line, as sentences, with the line to sort them by."""
@@ -151,8 +156,8 @@ def identity(record: Record) -> tuple[str, str]:
     """(kind, key) under which a record is unique (links: from|to|type)."""
     if isinstance(record, Link):
         return "link", "|".join(record.identity)
-    fields = record.__dict__  # every other top-level record has a kind and a ref
-    return str(fields["kind"]), str(fields["ref"])
+    values = record.__dict__  # every other top-level record has a kind and a ref
+    return str(values["kind"]), str(values["ref"])
 
 
 def columns_of(record: Record) -> dict[str, Any]:
@@ -278,28 +283,13 @@ def _prepare_lines(
 def _frozen(outcome: Outcome) -> tuple[Any, ...]:
     if isinstance(outcome, Rejected):
         return (outcome.line, outcome.problems)
-    return (
-        outcome.file,
-        outcome.number,
-        outcome.sheet,
-        outcome.kind,
-        outcome.key,
-        outcome.worker_ref,
-        outcome.columns,
-        outcome.canonical_text,
-        outcome.personal,
-        outcome.digest,
-        outcome.blind,
-        outcome.references,
-        outcome.salt,
-        outcome.leaf,
-    )
+    return _FIELDS_OF(outcome)
 
 
 def _thawed(item: tuple[Any, ...]) -> Outcome:
     if len(item) == 2:  # a Rejected is a pair
         return Rejected(item[0], item[1])
-    return Prepared(*item)  # the fields in `_frozen`'s order
+    return Prepared(*item)  # the fields in declaration order, as `_FIELDS_OF` reads them
 
 
 def outcome_of(location: Location, parsed: BaseModel | list[Problem], keys: Keys) -> Outcome:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, delete, select, text, update
 
 from fairpath.config import Settings
 from fairpath.domain.errors import FairpathError, NotFoundError
@@ -124,20 +124,23 @@ def _decrypt_personal(
     return data
 
 
+#: A worker's events in journey order (parameter `ref`); built once.
+EVENTS_OF = (
+    select(
+        _events.c.ref,
+        _events.c.type,
+        _events.c.date,
+        _events.c.canonical,
+        _events.c.supersedes_ref,
+        _events.c.leaf_index,
+    )
+    .where(_events.c.worker_ref == bindparam("ref"))
+    .order_by(_events.c.date, _events.c.leaf_index)
+)
+
+
 def _events_of(conn: Connection, worker_ref: str) -> list[StoredEvent]:
-    rows = conn.execute(
-        select(
-            _events.c.ref,
-            _events.c.type,
-            _events.c.date,
-            _events.c.canonical,
-            _events.c.supersedes_ref,
-            _events.c.leaf_index,
-        )
-        .where(_events.c.worker_ref == worker_ref)
-        .order_by(_events.c.date, _events.c.leaf_index)
-    ).all()
-    return stored_events(rows)
+    return stored_events(conn.execute(EVENTS_OF, {"ref": worker_ref}).all())
 
 
 def erase_worker(settings: Settings, engine: Engine, ref: str, *, actor: str) -> int:

@@ -63,16 +63,20 @@ class SqlLogStore:
     def _chunk(self, level: int, chunk: int) -> bytes:
         key = (level, chunk)
         if key not in self._chunks:
-            if len(self._chunks) >= CHUNKS_KEPT:
-                # Reading a whole log (writing its tiles after an import, auditing it) would
-                # otherwise keep every hash in memory: 64 MB a million entries. Every chunk is
-                # stored, so a forgotten one is read again when needed.
-                self._chunks.clear()
             data = self.conn.scalar(
                 select(_hashes.c.hashes).where(_hashes.c.level == level, _hashes.c.chunk == chunk)
             )
-            self._chunks[key] = bytes(data) if data is not None else b""
+            self._keep(key, bytes(data) if data is not None else b"")
         return self._chunks[key]
+
+    def _keep(self, key: tuple[int, int], data: bytes) -> None:
+        if len(self._chunks) >= CHUNKS_KEPT and key not in self._chunks:
+            # Appending a million entries, or reading a whole log (writing its tiles, auditing
+            # it), would otherwise keep every hash in memory: 64 MB a million entries. Every
+            # chunk is stored, so a forgotten one is read again when needed (appends only read
+            # back the right edge of each level).
+            self._chunks.clear()
+        self._chunks[key] = data
 
     def read_hashes(self, ids: Sequence[NodeId]) -> list[bytes]:
         """Stored hashes for `ids`, in order."""
@@ -104,18 +108,6 @@ class SqlLogStore:
             self._write_level(level, start >> level, data)
         self._size += len(entries)
         self.conn.execute(update(_state).where(_state.c.id == 1).values(size=self._size))
-        self._forget_full_chunks()
-
-    def _forget_full_chunks(self) -> None:
-        # Appends only ever read back the right edge of each level (the last chunk, or the one
-        # before it at a chunk boundary); keeping every chunk written would hold the whole
-        # tree in memory — 64 MB for a million-event import.
-        last = self._size - 1
-        self._chunks = {
-            (level, chunk): data
-            for (level, chunk), data in self._chunks.items()
-            if chunk >= ((last >> level) // CHUNK) - 1
-        }
 
     def _write_level(self, level: int, first: int, data: bytes) -> None:
         inserts = []
@@ -134,7 +126,7 @@ class SqlLogStore:
             else:
                 merged = piece
                 inserts.append({"level": level, "chunk": chunk, "hashes": merged})
-            self._chunks[(level, chunk)] = merged
+            self._keep((level, chunk), merged)
             index += take // HASH_SIZE
             pos += take
         if inserts:

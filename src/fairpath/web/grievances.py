@@ -368,24 +368,6 @@ class ChangeIn(BaseModel):
     satisfaction: int | None = Field(default=None, ge=1, le=5)
 
 
-class IndicatorsOut(BaseModel):
-    """UNGP 31 effectiveness indicators over the cases the caller sees."""
-
-    cases: int
-    open: int
-    overdue: int
-    escalated: int
-    unassigned: int
-    by_status: dict[str, int]
-    median_days_to_acknowledge: float | None
-    median_days_to_remedy: float | None
-    remedies_delivered: int
-    confirmed_by_worker: int
-    share_confirmed_by_worker: float | None
-    mean_satisfaction: float | None
-    retaliation_flags: int
-
-
 def _case_out(view: grievances.CaseView) -> CaseOut:
     return CaseOut.model_validate(view.public())
 
@@ -480,11 +462,10 @@ def api_register(
     return _register_file(rows, format)
 
 
-@api.get("/indicators", response_model=IndicatorsOut)
-def api_indicators(request: Request, auth: ApiAuth) -> IndicatorsOut:
+@api.get("/indicators", response_model=grievances.Indicators)
+def api_indicators(request: Request, auth: ApiAuth) -> grievances.Indicators:
     """Time to acknowledge and to remedy, share confirmed by the worker, satisfaction."""
-    board = grievances.indicators(settings_of(request), engine_of(request), auth.principal)
-    return IndicatorsOut.model_validate(board.__dict__)
+    return grievances.indicators(settings_of(request), engine_of(request), auth.principal)
 
 
 @api.get("/{ref}", response_model=CaseOut)
