@@ -111,10 +111,11 @@ def assess_bulk(
     payslips = _current(data.payslips, superseded, as_of)
     lookup = payslip_rules.lookup_table(_period_keys(payslips, workers, combos.height), law)
     stream = payslip_rules.payslip_stream(payslips, workers)
+    worker_columns = workers.select(payslip_rules.WORKER_COLUMNS)
 
     def run(batch: pl.DataFrame) -> Outputs:
         found = Outputs()
-        rows = payslip_rules.frame(batch, lookup)
+        rows = payslip_rules.frame(batch, lookup, worker_columns)
         payslip_rules.evaluate(rows, lookup, info, rules, as_of, out=found)
         return found
 
