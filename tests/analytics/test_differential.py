@@ -4,6 +4,7 @@ on thousands of generated journeys (spec/rules.md; docs/analytics.md "Exactness"
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fairpath.analytics import BULK_RULES, assess_bulk, engine, frames_from_events
+from fairpath.data import load_law_book
 from fairpath.domain.law import LawBook
 from fairpath.domain.money import minor_units
 from fairpath.domain.rates import RateTable
@@ -116,3 +118,30 @@ def test_a_data_set_with_many_places_and_periods_gives_the_same_findings(
     assert got_f == expected_f
     assert got_n == expected_n
     assert len(expected_f) > 100
+
+
+def test_a_minimum_wage_in_another_currency_goes_to_the_per_worker_engine(
+    rates: RateTable, tmp_path: Path
+) -> None:
+    # An operator's table may set a minimum wage in US dollars: the payslip is then compared
+    # with a converted amount, which only the per-worker arithmetic decides (RATE_FALLBACK,
+    # rounding after conversion); the bulk engine must hand those rows over and agree.
+    override = tmp_path / "usd.yaml"
+    override.write_text(
+        "schema: fairpath-law/1\ncountries:\n"
+        "  QA:\n    facts:\n      minimum_wage.month:\n"
+        '        - value: {amount: "275", currency: USD}\n'
+        "          effective_from: 2024-01-01\n"
+        "          confidence: P\n"
+        '          source: "operator table in US dollars"\n',
+        encoding="utf-8",
+    )
+    law = load_law_book([override])
+    rng = random.Random(11)
+    builders = [journey(rng, n) for n in range(400)]
+    expected_f, expected_n = per_worker(builders, law, rates)
+    got_f, got_n, fallback = bulk(builders, law, rates)
+    assert got_f == expected_f
+    assert got_n == expected_n
+    assert fallback > 0
+    assert any(f[0] == "BELOW_MINIMUM_WAGE" and f[5] == "QAR" for f in expected_f)

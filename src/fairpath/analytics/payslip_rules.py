@@ -56,6 +56,7 @@ WORKER_COLUMNS = (
     "_w",
     "law_key",
     "dest_ccy",
+    "dest_code",
     "scale10",
     "p_ref",
     "p_perc",
@@ -66,6 +67,7 @@ WORKER_COLUMNS = (
     "p_due_k",
     "ot_k",
     "ot_den",
+    "ot_den_m",
     "recruitment_loan",
     "deducted_fees",
 )
@@ -76,7 +78,8 @@ def promised_factors() -> list[pl.Expr]:
     "Monthly wage": day × 26; hour × hours × 52 / 12; "Hourly rate": monthly × 12 / 52 / hours).
 
     - `p_due_k`: promised monthly wage × 3 × 10^12 (× months / (3 × md × 10^12) = due);
-    - `ot_k` / `ot_den`: hourly rate = amount × `ot_k` / `ot_den` (in millionths of millionths).
+    - `ot_k` / `ot_den`: hourly rate = amount × `ot_k` / `ot_den` (in millionths of millionths);
+      `ot_den_m` = `ot_den` / 10^6 (exact), what the overtime pay in millionths is scaled by.
     """
     per, amount, hours = pl.col("p_perc"), pl.col("p_amount_u"), pl.col("p_hpw_u")
     return [
@@ -96,6 +99,10 @@ def promised_factors() -> list[pl.Expr]:
         .then(lit(10**18))
         .otherwise(lit(13) * hours * lit(10**12))
         .alias("ot_den"),
+        pl.when(per == 2)
+        .then(lit(10**12))
+        .otherwise(lit(13) * hours * lit(MICRO))
+        .alias("ot_den_m"),
         (pl.col("p_ccy") != pl.col("dest_ccy")).fill_null(False).alias("p_converts"),
         (
             (amount.abs() >= _MONEY_LIMIT)
@@ -370,7 +377,7 @@ def _rule_columns() -> list[pl.Expr]:
     )
     return [
         due.alias("due_d"),
-        (per.is_not_null() & (mw_ccy != pl.col("dest_ccy"))).fill_null(False).alias("mw_conv"),
+        (per.is_not_null() & (mw_ccy != pl.col("dest_code"))).fill_null(False).alias("mw_conv"),
     ]
 
 
@@ -793,7 +800,7 @@ def _overtime_underpaid(b: _Batch) -> Iterator[None]:
         .otherwise(pl.col("p_mult_u"))
     )
     num = pl.col("ot_u") * pl.col("ot_k") * mult
-    pay = pl.col("otpay_u") * (pl.col("ot_den") // lit(MICRO))
+    pay = pl.col("otpay_u") * pl.col("ot_den_m")
     b.round("otu_short", num - pay, pl.col("ot_den"))
     yield
     overtime, has_p = pl.col("ot_u") > 0, pl.col("has_p")
