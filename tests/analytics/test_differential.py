@@ -7,6 +7,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -145,3 +146,36 @@ def test_a_minimum_wage_in_another_currency_goes_to_the_per_worker_engine(
     assert got_n == expected_n
     assert fallback > 0
     assert any(f[0] == "BELOW_MINIMUM_WAGE" and f[5] == "QAR" for f in expected_f)
+
+
+def test_payslips_in_any_order_and_of_unknown_workers_give_the_same_findings(
+    law: LawBook, rates: RateTable
+) -> None:
+    # Payslips usually come a worker's at a time (the engine looks each run of one worker's
+    # payslips up once); interleaved, in small batches, they must give the same findings, and
+    # payslips of a worker the workers frame does not have are left out.
+    rng = random.Random(5)
+    builders = [journey(rng, n) for n in range(200)]
+    events = [e for j in builders for e in j.events]
+    workers = [j.worker for j in builders]
+    sites = [s for j in builders for s in j.sites]
+    grouped = assess_bulk(frames_from_events(workers, events, sites), law, rates, AS_OF)
+    shuffled = events[:]
+    random.Random(6).shuffle(shuffled)
+    interleaved = assess_bulk(
+        frames_from_events(workers, shuffled, sites), law, rates, AS_OF, batch_rows=101
+    )
+    columns = ["rule_id", "worker_ref", "severity", "evidence", "owed_minor", "currency"]
+    assert grouped.findings.height > 100
+    assert sorted(interleaved.findings.select(columns).rows()) == sorted(
+        grouped.findings.select(columns).rows()
+    )
+    assert sorted(interleaved.notes.rows()) == sorted(grouped.notes.rows())
+    # the first worker's payslips without the worker: none of its findings, the others' stay
+    first = workers[0].ref
+    without = assess_bulk(frames_from_events(workers[1:], events, sites), law, rates, AS_OF)
+    expected = grouped.findings.filter(pl.col("worker_ref") != first)
+    assert grouped.findings.height > expected.height
+    assert sorted(without.findings.select(columns).rows()) == sorted(
+        expected.select(columns).rows()
+    )

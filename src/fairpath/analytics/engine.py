@@ -111,7 +111,7 @@ def assess_bulk(
     info = workers.select(payslip_rules.INFO_COLUMNS)
     payslips = _current(data.payslips, superseded, as_of)
     lookup = payslip_rules.lookup_table(_period_keys(payslips, workers, combos.height), law)
-    stream = payslip_rules.payslip_stream(payslips, workers)
+    stream = payslip_rules.payslip_stream(payslips)
     worker_columns = workers.select(payslip_rules.WORKER_COLUMNS)
 
     def run(batch: pl.DataFrame) -> Outputs:

@@ -1,13 +1,13 @@
 """The seven payslip rules as polars expressions over ONE frame per batch of payslips.
 
-`payslip_stream(payslips, workers)` is the streaming query that gives each current payslip its
-figures as exact Int128 millionths, its deductions summed by kind once, and its worker's columns;
-`lookup_table(period_keys(...), law)` holds, once per (place, period) of the run, the law in
-force on `period_end`, the period's length and whatever depends on them alone (the pro-rated
-overtime limit, the monthly minimum for the period, the payment deadline); `frame(batch, lookup)`
-gives each row of a batch those columns by position. `evaluate(frame, ...)` then adds each
-rule's findings, notes and per-worker pairs to an `Outputs`. Each rule's section names the part of
-spec/rules.md it implements; the arithmetic is the same as `fairpath.domain.rules`
+`payslip_stream(payslips)` is the streaming query that gives each current payslip its figures as
+exact Int128 millionths and its deductions summed by kind once; `lookup_table(period_keys(...),
+law)` holds, once per (place, period) of the run, the law in force on `period_end`, the period's
+length and whatever depends on them alone (the pro-rated overtime limit, the monthly minimum for
+the period, the payment deadline); `frame(batch, lookup, workers)` gives each row of a batch its
+worker's columns and those by position. `evaluate(frame, ...)` then adds each rule's findings,
+notes and per-worker pairs to an `Outputs`. Each rule's section names the part of spec/rules.md
+it implements; the arithmetic is the same as `fairpath.domain.rules`
 (docs/analytics.md "Exactness")."""
 
 from __future__ import annotations
@@ -167,24 +167,17 @@ def _deductions() -> list[pl.Expr]:
     ]
 
 
-def payslip_stream(payslips: pl.LazyFrame, workers: pl.DataFrame) -> pl.LazyFrame:
-    """Each current payslip with its figures as exact millionths, its deductions summed by kind
-    and its worker's position in the worker table (`_w`); payslips of unknown workers are
-    dropped. Run by polars' streaming engine batch by batch (`collect_batches`). The worker is
-    found by a hash lookup of `worker_ref` (`replace_strict`), not a join: a join also gathers
-    the worker's columns in the stream (about 0.2 CPU s per million payslips more); `frame`
-    takes them by position, once per batch."""
+def payslip_stream(payslips: pl.LazyFrame) -> pl.LazyFrame:
+    """Each current payslip with its figures as exact millionths and its deductions summed by
+    kind. Run by polars' streaming engine batch by batch (`collect_batches`); `frame` then finds
+    each payslip's worker."""
     paid = (
         pl.when(pl.col("paid_on").is_null())
         .then(pl.coalesce(_u("paid_amount"), lit(0)))
         .otherwise(pl.coalesce(_u("paid_amount"), _u("net_pay")))
     )
-    position = pl.col("worker_ref").replace_strict(
-        workers.get_column("worker_ref"), workers.get_column("_w"), default=None
-    )
     return payslips.select(
         "worker_ref",
-        position.alias("_w"),
         "ref",
         "date",
         "period_start",
@@ -200,17 +193,39 @@ def payslip_stream(payslips: pl.LazyFrame, workers: pl.DataFrame) -> pl.LazyFram
         _u("overtime_hours").alias("ot_u"),
         _u("normal_hours").alias("nh_u"),
         *_deductions(),
-    ).filter(pl.col("_w").is_not_null())
+    )
+
+
+def worker_positions(refs: pl.Series, workers: pl.DataFrame) -> pl.Series:
+    """Each payslip's worker's position in the worker table (`_w`; null for an unknown worker).
+
+    A hash lookup of every payslip's `worker_ref` costs about 0.1 CPU s per million payslips
+    (a join more: it also gathers the worker's columns); payslips mostly come a worker's at a
+    time, so each run of equal refs is looked up once and the result spread over the run
+    (comparing neighbours is cheap). Any order gives the same positions."""
+    runs = refs.rle_id()
+    starts = runs != runs.shift(1, fill_value=-1)
+    found = refs.filter(starts).replace_strict(
+        workers.get_column("worker_ref"), workers.get_column("_w"), default=None
+    )
+    return found.gather(runs).alias("_w")
 
 
 def frame(rows: pl.DataFrame, lookup: pl.DataFrame, workers: pl.DataFrame) -> pl.LazyFrame:
     """A batch of `payslip_stream` with everything the rules read: its worker's columns
-    (`WORKER_COLUMNS`, from `workers`) and the law and the period of each row, found by binary
-    search in `lookup` (`lookup_table`, sorted by the packed (place, period) key) — both taken
-    by position, no join — and the per-row columns. Lazy: the rules' columns are added to the
-    same query."""
-    position = rows.get_column("_w")
-    rows = rows.hstack(workers.select(WORKER_COLUMNS[2:])[position]).with_columns(law_period_key())
+    (`WORKER_COLUMNS`, from `workers`; payslips of unknown workers are dropped) and the law and
+    the period of each row, found by binary search in `lookup` (`lookup_table`, sorted by the
+    packed (place, period) key) — both taken by position, no join — and the per-row columns.
+    Lazy: the rules' columns are added to the same query."""
+    position = worker_positions(rows.get_column("worker_ref"), workers)
+    if position.null_count():
+        known = position.is_not_null()
+        rows, position = rows.filter(known), position.filter(known)
+    rows = (
+        rows.insert_column(1, position)
+        .hstack(workers.select(WORKER_COLUMNS[2:])[position])
+        .with_columns(law_period_key())
+    )
     keys = lookup.get_column("_lk")
     place = pl.when(pl.col("_lk").is_not_null()).then(pl.lit(keys).search_sorted(pl.col("_lk")))
     rows = rows.hstack(lookup.select(_LOOKUP_COLUMNS[1:])[rows.select(place).to_series()])
@@ -1023,4 +1038,5 @@ __all__ = [
     "payslip_stream",
     "period_keys",
     "promised_rest",
+    "worker_positions",
 ]
