@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
@@ -71,6 +72,49 @@ def assess_bulk(
     threads: int = 2,
 ) -> BulkResult:
     """Run the payslip rules (`BULK_RULES`, or a subset) on every worker of `data`."""
+    run = prepare(data, law_book, as_of, rules)
+    out = run.out
+    # Batches are evaluated on `threads` threads (polars releases the GIL while it computes), at
+    # most `threads` + 1 in flight so memory stays bounded; results are merged in batch order.
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        pending: deque[Future[Outputs]] = deque()
+        for batch in run.stream.collect_batches(chunk_size=batch_rows):
+            pending.append(pool.submit(run.evaluate, batch))
+            while len(pending) > threads:
+                out.merge(pending.popleft().result())
+        while pending:
+            out.merge(pending.popleft().result())
+    return finish(run, data, law_book, rates)
+
+
+@dataclass
+class Run:
+    """One bulk assessment once its worker table and law lookup are built: the payslip stream
+    to cut into batches, what each batch is evaluated with, and the outputs so far."""
+
+    rules: Sequence[str]
+    as_of: date
+    stream: pl.LazyFrame  # `payslip_rules.payslip_stream`
+    lookup: pl.DataFrame  # `payslip_rules.lookup_table`
+    worker_columns: pl.DataFrame  # `payslip_rules.WORKER_COLUMNS` of the worker table
+    info: pl.DataFrame  # `payslip_rules.INFO_COLUMNS` of the worker table
+    out: Outputs
+
+    def frame(self, batch: pl.DataFrame) -> pl.LazyFrame:
+        return payslip_rules.frame(batch, self.lookup, self.worker_columns)
+
+    def evaluate(self, batch: pl.DataFrame) -> Outputs:
+        """One batch's findings, notes and per-worker pairs."""
+        found = Outputs()
+        payslip_rules.evaluate(
+            self.frame(batch), self.lookup, self.info, self.rules, self.as_of, out=found
+        )
+        return found
+
+
+def prepare(data: BulkInput, law_book: LawBook, as_of: date, rules: Sequence[str]) -> Run:
+    """Steps 1–5 of docs/analytics.md "The columnar model": current events, the worker table,
+    the law frame and the (place, period) lookup, and the payslip stream (not read yet)."""
     unknown = [r for r in rules if r not in BULK_RULES]
     if unknown:
         raise ValueError(f"the bulk engine does not run {', '.join(unknown)}; use `assess`")
@@ -100,37 +144,30 @@ def assess_bulk(
         .drop(places)
         .sort("valid_from")
     )
-    # `_w`: each worker's position in this table, by which payslips find their worker's note
-    # and tie-break columns (a gather, not a join on refs)
+    # `_w`: each worker's position in this table, by which payslips find their worker's
+    # columns (a gather, not a join on refs)
     workers = _with_promise_law(workers, law).with_row_index("_w")
     law, workers = _currency_codes(law, workers)
 
     out = Outputs()
     if NWR in rules:
         out.findings.append(payslip_rules.promised_rest(workers))
-    info = workers.select(payslip_rules.INFO_COLUMNS)
     payslips = _current(data.payslips, superseded, as_of)
-    lookup = payslip_rules.lookup_table(_period_keys(payslips, workers, combos.height), law)
-    stream = payslip_rules.payslip_stream(payslips)
-    worker_columns = workers.select(payslip_rules.WORKER_COLUMNS)
+    return Run(
+        rules=rules,
+        as_of=as_of,
+        stream=payslip_rules.payslip_stream(payslips),
+        lookup=payslip_rules.lookup_table(_period_keys(payslips, workers, combos.height), law),
+        worker_columns=workers.select(payslip_rules.WORKER_COLUMNS),
+        info=workers.select(payslip_rules.INFO_COLUMNS),
+        out=out,
+    )
 
-    def run(batch: pl.DataFrame) -> Outputs:
-        found = Outputs()
-        rows = payslip_rules.frame(batch, lookup, worker_columns)
-        payslip_rules.evaluate(rows, lookup, info, rules, as_of, out=found)
-        return found
 
-    # Batches are evaluated on `threads` threads (polars releases the GIL while it computes), at
-    # most `threads` + 1 in flight so memory stays bounded; results are merged in batch order.
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        pending: deque[Future[Outputs]] = deque()
-        for batch in stream.collect_batches(chunk_size=batch_rows):
-            pending.append(pool.submit(run, batch))
-            while len(pending) > threads:
-                out.merge(pending.popleft().result())
-        while pending:
-            out.merge(pending.popleft().result())
-
+def finish(run: Run, data: BulkInput, law_book: LawBook, rates: RateTable) -> BulkResult:
+    """Steps 7–8: the notes kept once per worker across batches, and the (worker, rule) pairs
+    that need the per-worker engine decided by it."""
+    out, as_of = run.out, run.as_of
     pairs = pl.concat(out.fallback).unique() if out.fallback else _empty_pairs()
     findings = pl.concat([pl.DataFrame(schema=FINDINGS_SCHEMA), *out.findings], rechunk=False)
     notes = payslip_rules.first_notes(out.notes)
@@ -328,5 +365,8 @@ __all__ = [
     "FINDINGS_SCHEMA",
     "NOTES_SCHEMA",
     "BulkResult",
+    "Run",
     "assess_bulk",
+    "finish",
+    "prepare",
 ]
