@@ -221,14 +221,25 @@ def frame(rows: pl.DataFrame, lookup: pl.DataFrame, workers: pl.DataFrame) -> pl
     if position.null_count():
         known = position.is_not_null()
         rows, position = rows.filter(known), position.filter(known)
-    rows = (
-        rows.insert_column(1, position)
-        .hstack(workers.select(WORKER_COLUMNS[2:])[position])
-        .with_columns(law_period_key())
-    )
+    worker = workers.select(WORKER_COLUMNS[2:])[position]
+    # The key and the binary search on a narrow frame of their own: an expression over the
+    # whole batch would first bring its columns (chunked as the stream cut them) and the
+    # gathered ones (one chunk) into line — a copy of every column (~0.1 CPU s per million).
     keys = lookup.get_column("_lk")
-    place = pl.when(pl.col("_lk").is_not_null()).then(pl.lit(keys).search_sorted(pl.col("_lk")))
-    rows = rows.hstack(lookup.select(_LOOKUP_COLUMNS[1:])[rows.select(place).to_series()])
+    packed = pl.DataFrame(
+        [
+            worker.get_column("law_key"),
+            rows.get_column("period_start"),
+            rows.get_column("period_end"),
+        ]
+    ).select(
+        law_period_key(),
+        pl.when(law_period_key().is_not_null())
+        .then(pl.lit(keys).search_sorted(law_period_key()))
+        .alias("_at"),
+    )
+    law = lookup.select(_LOOKUP_COLUMNS[1:])[packed.get_column("_at")]
+    rows = rows.hstack([position, *worker, packed.get_column("_lk"), *law])
     return rows.lazy().with_columns(_row_columns()).with_columns(_rule_columns())
 
 
