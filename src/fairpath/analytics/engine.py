@@ -96,12 +96,12 @@ class Run:
     as_of: date
     stream: pl.LazyFrame  # `payslip_rules.payslip_stream`
     lookup: pl.DataFrame  # `payslip_rules.lookup_table`
-    worker_columns: pl.DataFrame  # `payslip_rules.WORKER_COLUMNS` of the worker table
+    workers: payslip_rules.WorkerTable
     info: pl.DataFrame  # `payslip_rules.INFO_COLUMNS` of the worker table
     out: Outputs
 
     def frame(self, batch: pl.DataFrame) -> pl.LazyFrame:
-        return payslip_rules.frame(batch, self.lookup, self.worker_columns)
+        return payslip_rules.frame(batch, self.lookup, self.workers)
 
     def evaluate(self, batch: pl.DataFrame) -> Outputs:
         """One batch's findings, notes and per-worker pairs."""
@@ -158,7 +158,7 @@ def prepare(data: BulkInput, law_book: LawBook, as_of: date, rules: Sequence[str
         as_of=as_of,
         stream=payslip_rules.payslip_stream(payslips),
         lookup=payslip_rules.lookup_table(_period_keys(payslips, workers, combos.height), law),
-        worker_columns=workers.select(payslip_rules.WORKER_COLUMNS),
+        workers=payslip_rules.WorkerTable.of(workers),
         info=workers.select(payslip_rules.INFO_COLUMNS),
         out=out,
     )
