@@ -208,7 +208,7 @@ def _currency_codes(law: pl.DataFrame, workers: pl.DataFrame) -> tuple[pl.DataFr
     enum: every payslip takes the three from the law by position, and a string column costs
     about ten times as much to gather as an enum's small integers."""
     names = {c for column in _MW_CURRENCIES for c in law.get_column(column).drop_nulls()}
-    names |= set(workers.get_column("dest_ccy").drop_nulls())
+    names |= set(workers.get_column("dest_ccy").drop_nulls().unique())
     codes = pl.Enum(sorted(names))
     return (
         law.with_columns(pl.col(_MW_CURRENCIES).cast(codes)),
