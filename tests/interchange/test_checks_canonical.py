@@ -215,3 +215,11 @@ def test_extension_values_take_the_exact_path() -> None:
     assert canonical["x_big"] == str(2**60)  # beyond RFC 8785's exact integers: as text
     assert record_bytes(record) == rfc8785.dumps(canonical_without_pii(record))
     assert Decimal(canonical["x_score"]) == Decimal("0.5")
+
+
+def test_every_control_character_and_non_ascii_text_is_escaped_as_rfc8785_says() -> None:
+    # The fast encoder writes most of an import's commitments; RFC 8785 §3.2.2.2 fixes which
+    # characters are escaped and how (short forms, else lowercase \u00xx; nothing else).
+    text = "".join(chr(c) for c in range(0x21)) + '"\\/\x7f\u2028\u2029é名🙂'
+    obj = {"a": text, "b": [text, {"c": text}], "n": -(2**53 - 1), "t": True, "z": None}
+    assert canonical_bytes(obj) == rfc8785.dumps(obj)

@@ -117,9 +117,28 @@ FieldPath = tuple[str | int, ...]
 
 def unknown_fields(record: Record) -> list[FieldPath]:
     """Paths of fields in a validated record that the format does not have (`x_…` aside)."""
+    if not _has_unknown(record):
+        return []
     found: list[FieldPath] = []
     _walk_extras(record, (), found)
     return found
+
+
+def _has_unknown(model: Record) -> bool:
+    """Whether any part of `model` has a field outside the format: the common answer, no, is
+    found without building a path per nested part (this runs on every imported record)."""
+    extra = model.__pydantic_extra__
+    if extra and any(not name.startswith("x_") for name in extra):
+        return True
+    values = model.__dict__
+    for name in _nested_models(type(model)):
+        value = values[name]
+        if isinstance(value, Record):
+            if _has_unknown(value):
+                return True
+        elif value and any(_has_unknown(item) for item in value):
+            return True
+    return False
 
 
 def _walk_extras(model: Record, at: FieldPath, found: list[FieldPath]) -> None:

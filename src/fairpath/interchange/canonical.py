@@ -22,7 +22,6 @@ identity in every form:
 
 from __future__ import annotations
 
-import json
 import typing
 from collections.abc import Callable
 from datetime import date
@@ -31,6 +30,7 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
+import orjson
 import rfc8785
 from pydantic import BaseModel
 
@@ -43,10 +43,14 @@ Converter = Callable[[Any], Any]
 # that concurrent conversions can only send a record to the slow path, never wrongly skip it.
 _extensions_seen = [0]
 
-# One encoder, reused: building one per call costs more than the encoding itself.
-_ENCODER = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-)
+
+def _json_bytes(obj: Any) -> bytes:
+    """Compact JSON with sorted keys, UTF-8 unescaped: RFC 8785's bytes for the values
+    `_fast_path_safe` admits (orjson: about four times faster than json's C encoder, which
+    was a sixth of an import's preparing time). Equivalence with `rfc8785.dumps` is tested
+    on generated values, control characters and non-ASCII text included."""
+    return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
+
 
 # RFC 8785 §3.2.2.3 numbers are IEEE 754 doubles; integers beyond this are not exact there.
 _MAX_EXACT_INT = 2**53 - 1
@@ -96,7 +100,7 @@ def _converter(annotation: Any) -> Converter | None:  # noqa: PLR0911 (one per f
             return list
         return lambda values: [inner(v) for v in values]
     if origin is typing.Literal:
-        return _plain
+        return _literal_converter(typing.get_args(tp))
     if isinstance(tp, type):
         if issubclass(tp, BaseModel):
             return _model_converter(tp)
@@ -108,6 +112,17 @@ def _converter(annotation: Any) -> Converter | None:  # noqa: PLR0911 (one per f
             return date.isoformat
         if issubclass(tp, (str, int, bool)):
             return None
+    return _plain
+
+
+def _literal_converter(choices: tuple[Any, ...]) -> Converter | None:
+    """A literal's converter: none for plain strings (`kind`), the value for enum members (an
+    event's `type`); `_plain` only for anything else. Literals are on every record, so the
+    generic `_plain` dispatch here cost a noticeable share of an import."""
+    if all(type(c) is str for c in choices):
+        return None
+    if all(isinstance(c, Enum) for c in choices):
+        return _enum_value
     return _plain
 
 
@@ -193,12 +208,13 @@ def with_pii(canonical: dict[str, Any], pii: dict[str, Any] | None) -> dict[str,
 
 
 def _fast_path_safe(obj: Any) -> bool:
-    """True when json.dumps gives exactly the RFC 8785 bytes of `obj`.
+    """True when `_json_bytes` gives exactly the RFC 8785 bytes of `obj`.
 
     That holds when the value has only strings, in-range integers, booleans, null, lists and
-    dicts with ASCII keys: JCS then sorts keys by UTF-16 code units, which for ASCII is the
-    order `sort_keys` uses, and its string escaping (RFC 8785 §3.2.2.2) is json.dumps' with
-    `ensure_ascii=False`. Floats (ECMAScript number form) and non-ASCII keys take the slow path.
+    dicts with ASCII keys: JCS then sorts keys by UTF-16 code units, which for ASCII is
+    plain sorted order, and its string escaping (RFC 8785 §3.2.2.2: the two-character forms
+    for \\b \\t \\n \\f \\r, lowercase \\u00xx for other controls, nothing else) is the
+    encoder's. Floats (ECMAScript number form) and non-ASCII keys take the slow path.
     """
     stack = [obj]
     while stack:
@@ -221,7 +237,7 @@ def _fast_path_safe(obj: Any) -> bool:
 def canonical_bytes(obj: dict[str, Any]) -> bytes:
     """RFC 8785 (JCS) canonical JSON bytes of a canonical record (or any JSON value)."""
     if _fast_path_safe(obj):
-        return _ENCODER.encode(obj).encode("utf-8")
+        return _json_bytes(obj)
     data: bytes = rfc8785.dumps(obj)
     return data
 
@@ -229,7 +245,7 @@ def canonical_bytes(obj: dict[str, Any]) -> bytes:
 def canonical_parts(record: BaseModel) -> tuple[dict[str, Any], Callable[[Any], bytes]]:
     """The record's canonical dict and the encoder that gives its RFC 8785 bytes.
 
-    The encoder is json's when the record has no extension fields (see `record_bytes`), else
+    The encoder is `_json_bytes` when the record has no extension fields (see `record_bytes`), else
     the checking `canonical_bytes`; parts of the dict (`strip_pii`) encode the same way.
     """
     before = _extensions_seen[0]
@@ -240,7 +256,7 @@ def canonical_parts(record: BaseModel) -> tuple[dict[str, Any], Callable[[Any], 
 
 
 def _trusted_bytes(obj: Any) -> bytes:
-    return _ENCODER.encode(obj).encode("utf-8")
+    return _json_bytes(obj)
 
 
 def record_bytes(record: BaseModel, *, include_pii: bool = False) -> bytes:
@@ -251,6 +267,6 @@ def record_bytes(record: BaseModel, *, include_pii: bool = False) -> bytes:
         canonical = strip_pii(canonical)
     if _extensions_seen[0] == before:
         # Built from model fields only: ASCII keys, strings, booleans and the domain's bounded
-        # integers — exactly the values for which json's output is RFC 8785's.
-        return _ENCODER.encode(canonical).encode("utf-8")
+        # integers — exactly the values for which `_json_bytes` gives RFC 8785's output.
+        return _json_bytes(canonical)
     return canonical_bytes(canonical)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import threading
+import weakref
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
@@ -53,25 +55,52 @@ def encrypt_with(
     return _VERSION + nonce + cipher.encrypt(nonce, plaintext, associated_data)
 
 
-class Nonces:
-    """Random 96-bit AES-GCM nonces, drawn from the OS 64 KiB at a time.
+class RandomPool:
+    """Fresh random byte strings of one size, drawn from the OS 64 KiB at a time.
 
-    The same randomness as one `os.urandom(12)` per encryption (NIST SP 800-38D §8.2.2,
-    random nonces), without a system call each: an import encrypts two values per record.
-    Each nonce is handed out once.
+    The same randomness as one `os.urandom(size)` per value, without a system call each (in
+    this machine's VM a `getrandom` costs several microseconds; an import needs three random
+    values per record). Each value is handed out once, also when threads share a pool.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._batch = max(1, 65536 // size) * size
         self._pool = b""
         self._at = 0
+        self._lock = threading.Lock()
+        _POOLS.add(self)
+
+    def forget(self) -> None:
+        """Drop the values drawn so far (a forked child must not hand out its parent's)."""
+        self._pool, self._at = b"", 0
 
     def take(self) -> bytes:
-        """A nonce never handed out before."""
-        if self._at + _NONCE_BYTES > len(self._pool):
-            self._pool, self._at = os.urandom(_NONCE_BYTES * 5461), 0
-        nonce = self._pool[self._at : self._at + _NONCE_BYTES]
-        self._at += _NONCE_BYTES
-        return nonce
+        """A value never handed out before."""
+        with self._lock:
+            if self._at + self.size > len(self._pool):
+                self._pool, self._at = os.urandom(self._batch), 0
+            value = self._pool[self._at : self._at + self.size]
+            self._at += self.size
+        return value
+
+
+_POOLS: weakref.WeakSet[RandomPool] = weakref.WeakSet()
+
+
+def _forget_after_fork() -> None:
+    for pool in list(_POOLS):
+        pool.forget()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
+
+
+class Nonces(RandomPool):
+    """Random 96-bit AES-GCM nonces (NIST SP 800-38D §8.2.2, random nonces), never reused."""
+
+    def __init__(self) -> None:
+        super().__init__(_NONCE_BYTES)
 
 
 def decrypt(key: bytes, ciphertext: bytes, associated_data: bytes) -> bytes:

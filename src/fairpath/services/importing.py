@@ -200,9 +200,9 @@ def _import_batch(
         known.clear()
     known.update((p.kind, p.key) for p in good)
     for outcome in good:
-        for ref in outcome.references:
-            if (ref.kind, ref.ref) not in known:
-                pending.append((outcome.location, ref))
+        for kind, key, named_in in outcome.references:
+            if (kind, key) not in known:
+                pending.append((outcome.location, Reference(kind, key, named_in)))
     if len(pending) >= BATCH * 4:
         # Most of the rest point backwards too (to earlier files, or earlier in this one):
         # settle them now so the list stays short; the rest wait for the end of the file.

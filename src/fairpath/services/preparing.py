@@ -21,6 +21,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
+from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -28,14 +29,16 @@ from typing import Any
 from pydantic import BaseModel
 
 from fairpath.domain.journey import Link, Organization, Record, Site, Worker
-from fairpath.domain.references import Reference, references_of
+from fairpath.domain.references import references_of
 from fairpath.interchange.canonical import canonical_parts, pii_of, strip_pii
 from fairpath.interchange.problems import Location, Problem
 from fairpath.interchange.readers import Item, batched, parse_json_line
 from fairpath.interchange.sources import JSONL_SUFFIXES, read_source
 from fairpath.ledger.commitment import SALT_SIZE, leaf_from_canonical
-from fairpath.privacy.envelope import blind_index
+from fairpath.privacy.envelope import RandomPool, blind_index
 
+# Commitment salts (spec/ledger.md: 32 random bytes per leaf), one per prepared record.
+_SALTS = RandomPool(SALT_SIZE)
 # Which personal fields get a blind index, so staff can find a worker by them.
 BLIND_INDEXED = ("passport_number", "phone")
 BATCH = 2000
@@ -66,12 +69,12 @@ class Prepared:
     kind: str
     key: str
     worker_ref: str | None
-    columns: dict[str, Any]
+    columns: tuple[Any, ...]  # the values of COLUMNS[kind]
     canonical_text: str
     personal: bytes | None
     digest: bytes
     blind: tuple[tuple[str, bytes], ...]
-    references: tuple[Reference, ...]
+    references: tuple[tuple[str, str, str], ...]  # (kind, ref, field) of `Reference`s
     salt: bytes
     leaf: bytes
 
@@ -131,7 +134,7 @@ def prepare(record: Record, location: Location, keys: Keys) -> Prepared:
     personal = pii_of(full)
     public = encode(strip_pii(full)) if personal is not None else encode(full)
     whole = encode(full) if personal is not None else public
-    salt = os.urandom(SALT_SIZE)
+    salt = _SALTS.take()
     worker_ref = record.ref if isinstance(record, Worker) else record.__dict__.get("worker_ref")
     return Prepared(
         file=location.file,
@@ -143,7 +146,7 @@ def prepare(record: Record, location: Location, keys: Keys) -> Prepared:
         columns=columns_of(record),
         canonical_text=public.decode(),
         personal=None if personal is None else _personal_bytes(personal),
-        digest=hmac.digest(keys.digest, whole, "sha256"),  # the one-shot C path
+        digest=_content_digest(keys.digest, whole),
         blind=_blind(record, personal, keys.blind),
         references=tuple(references_of(record)),
         salt=salt,
@@ -160,48 +163,62 @@ def identity(record: Record) -> tuple[str, str]:
     return str(values["kind"]), str(values["ref"])
 
 
-def columns_of(record: Record) -> dict[str, Any]:
-    """The columns of a record's row that queries filter on (storage/models.py)."""
+#: The columns of each kind's row that queries filter on (storage/models.py), in the order
+#: `columns_of` gives their values.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "organization": ("ref", "name", "country", "roles", "iris_status"),
+    "site": ("ref", "org_ref", "country", "sector"),
+    "link": ("from_ref", "to_ref", "type", "tier"),
+    "worker": (
+        "ref",
+        "origin_country",
+        "destination_country",
+        "sector",
+        "employer_ref",
+        "site_ref",
+    ),
+    "event": ("ref", "worker_ref", "type", "date", "supersedes_ref"),
+}
+
+
+def columns_of(record: Record) -> tuple[Any, ...]:
+    """The values of `COLUMNS[kind]` for a record (a tuple: a million cross processes)."""
     if isinstance(record, Organization):
-        return {
-            "ref": record.ref,
-            "name": record.name,
-            "country": record.country,
-            "roles": ";".join(record.roles),
-            "iris_status": record.iris_status.value,
-        }
+        return (
+            record.ref,
+            record.name,
+            record.country,
+            ";".join(record.roles),
+            record.iris_status.value,
+        )
     if isinstance(record, Site):
-        return {
-            "ref": record.ref,
-            "org_ref": record.org_ref,
-            "country": record.country,
-            "sector": record.sector.value,
-        }
+        return (record.ref, record.org_ref, record.country, record.sector.value)
     if isinstance(record, Link):
-        return {
-            "from_ref": record.from_ref,
-            "to_ref": record.to_ref,
-            "type": record.type.value,
-            "tier": record.tier,
-        }
+        return (record.from_ref, record.to_ref, record.type.value, record.tier)
     if isinstance(record, Worker):
-        return {
-            "ref": record.ref,
-            "origin_country": record.origin_country,
-            "destination_country": record.destination_country,
-            "sector": record.sector.value,
-            "employer_ref": record.employer_ref,
-            "site_ref": record.site_ref,
-        }
+        return (
+            record.ref,
+            record.origin_country,
+            record.destination_country,
+            record.sector.value,
+            record.employer_ref,
+            record.site_ref,
+        )
     event = record.__dict__
     day: date = event["date"]
-    return {
-        "ref": event["ref"],
-        "worker_ref": event["worker_ref"],
-        "type": event["type"].value,
-        "date": day,
-        "supersedes_ref": event["supersedes"],
-    }
+    return (event["ref"], event["worker_ref"], event["type"].value, day, event["supersedes"])
+
+
+def _content_digest(key: bytes, data: bytes) -> bytes:
+    """HMAC-SHA256 of a record's canonical bytes under the content-digest key."""
+    mac = _keyed(key).copy()  # the key's pads are hashed once, not once per record
+    mac.update(data)
+    return mac.digest()
+
+
+@lru_cache(maxsize=8)
+def _keyed(key: bytes) -> hmac.HMAC:
+    return hmac.new(key, digestmod="sha256")
 
 
 def _personal_bytes(personal: dict[str, Any]) -> bytes:
@@ -283,6 +300,8 @@ def _prepare_lines(
 def _frozen(outcome: Outcome) -> tuple[Any, ...]:
     if isinstance(outcome, Rejected):
         return (outcome.line, outcome.problems)
+    if outcome.references:  # plain tuples: a named tuple is rebuilt by a Python call
+        outcome.references = tuple(map(tuple, outcome.references))  # type: ignore[arg-type]
     return _FIELDS_OF(outcome)
 
 

@@ -22,13 +22,13 @@ from sqlalchemy import Connection
 
 from fairpath.ledger.log import Log
 from fairpath.privacy.envelope import MasterKey, Nonces, encrypt_with
-from fairpath.services.preparing import Keys, Prepared
+from fairpath.services.preparing import COLUMNS, Keys, Prepared
 from fairpath.services.worker_keys import WorkerKeys
 from fairpath.storage import records as store
 from fairpath.storage.logstore import SqlLogStore
 from fairpath.storage.models import BlindIndexRow, LogEntryRow, table_of
 
-# The columns each kind of record stores after those `preparing.columns_of` gives it.
+# The columns each kind of record stores after those of `preparing.COLUMNS`.
 _COMMON = ("canonical", "leaf_index", "recorded_at", "import_id")
 _STORED = {
     "organization": _COMMON,
@@ -109,8 +109,8 @@ class Recorder:
         blind: list[tuple[str, str, bytes]] = []
         for index, prepared in enumerate(fresh, first):
             kind = prepared.kind
-            if kind not in names:  # every record of a kind has the same columns (columns_of)
-                names[kind] = (*prepared.columns, *_STORED[kind])
+            if kind not in names:
+                names[kind] = (*COLUMNS[kind], *_STORED[kind])
                 rows[kind] = []
             rows[kind].append(self._row(prepared, index))
             blind.extend((prepared.key, name, digest) for name, digest in prepared.blind)
@@ -137,6 +137,8 @@ class Recorder:
         stored = {
             kind: store.stored_versions(self.conn, kind, keys) for kind, keys in by_kind.items()
         }
+        if not any(stored.values()) and all(len(set(k)) == len(k) for k in by_kind.values()):
+            return list(batch)  # the usual case: nothing stored yet, nothing twice
         fresh: list[Prepared] = []
         seen: dict[tuple[str, str], Prepared] = {}
         for p in batch:
@@ -187,11 +189,11 @@ class Recorder:
         common = (p.canonical_text, index, self.now, self.import_id)
         if p.kind == "worker":
             sealed = self._seal(p.key, p.personal, f"worker:{p.key}:pii")
-            return (*p.columns.values(), *common, p.digest, sealed, None)
+            return (*p.columns, *common, p.digest, sealed, None)
         if p.kind == "event":
             sealed = self._seal(p.worker_ref, p.personal, f"event:{p.key}:pii")
-            return (*p.columns.values(), *common, p.digest, sealed)
-        return (*p.columns.values(), *common)
+            return (*p.columns, *common, p.digest, sealed)
+        return (*p.columns, *common)
 
     def _seal(self, worker_ref: str | None, plaintext: bytes | None, place: str) -> bytes | None:
         if plaintext is None or worker_ref is None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     BindParameter,
     Connection,
+    Date,
     DateTime,
     LargeBinary,
     Table,
@@ -123,15 +124,15 @@ def insert_rows(
     )
     converting = _converters(table, names, dialect)
     if converting:
-        params: list[tuple[Any, ...]] = []
-        for row in rows:
-            values = list(row)
-            for i, process in converting:
-                values[i] = process(values[i])
-            params.append(tuple(values))
-        conn.exec_driver_sql(statement, params)
-    else:
-        conn.exec_driver_sql(statement, rows)
+        # Column by column: the batch is transposed in C, and each distinct value (a batch
+        # shares one `recorded_at` and few dates) is converted once.
+        by_column = list(zip(*rows, strict=True))
+        for i, process in converting:
+            values = by_column[i]
+            converted = {value: process(value) for value in set(values)}
+            by_column[i] = tuple(map(converted.__getitem__, values))
+        rows = list(zip(*by_column, strict=True))
+    conn.exec_driver_sql(statement, rows)
 
 
 def _converters(table: Table, names: Sequence[str], dialect: Any) -> list[tuple[int, Any]]:
@@ -142,36 +143,22 @@ def _converters(table: Table, names: Sequence[str], dialect: Any) -> list[tuple[
         kind = table.c[name].type
         process = kind.bind_processor(dialect)
         if sqlite and isinstance(kind, DateTime) and process is None:
-            # What sqlite3's own adapter would write (Python 3.11 `adapt_datetime`), done once
-            # per distinct value instead of once per row by the driver.
-            converting.append((i, _remembering(_sqlite_datetime)))
+            # What sqlite3's own adapter would write (Python 3.11 `adapt_datetime`).
+            converting.append((i, _sqlite_datetime))
+        elif sqlite and isinstance(kind, Date) and process is None:
+            converting.append((i, _sqlite_date))  # likewise (`adapt_date`)
         elif process is not None and not isinstance(kind, LargeBinary):
             # Bytes go to both drivers as they are; the generic binary processor only wraps.
-            converting.append((i, _remembering(process)))
+            converting.append((i, process))
     return converting
-
-
-def _remembering(process: Any) -> Any:
-    """`process`, answering again without work when given the value it was just given.
-
-    A batch's rows share one `recorded_at` (and an event file's rows few dates): on SQLite
-    each would otherwise be formatted as text again, row by row.
-    """
-    last: list[Any] = [_NOTHING, None]
-
-    def remembered(value: Any) -> Any:
-        if value is not last[0]:
-            last[0], last[1] = value, process(value)
-        return last[1]
-
-    return remembered
-
-
-_NOTHING = object()
 
 
 def _sqlite_datetime(value: Any) -> Any:
     return value.isoformat(" ") if isinstance(value, datetime) else value
+
+
+def _sqlite_date(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def existing_refs(conn: Connection, kind: str, refs: Iterable[str]) -> set[str]:
