@@ -24,8 +24,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import BaseModel, ValidationError
 
 from fairpath.domain.journey import EVENT_DATA, Record, unknown_fields, unknown_fields_in
@@ -461,6 +459,11 @@ def read_xlsx(path: Path) -> Iterator[Item]:
     Sheets whose name starts with `_` (the template's `_guide` sheet, a clerk's notes) are
     skipped. Formulas are read as their last computed value.
     """
+    # openpyxl (and numpy, which it loads) only when a workbook is read: the processes that
+    # prepare a JSON Lines import start faster without them.
+    from openpyxl import load_workbook  # noqa: PLC0415
+    from openpyxl.utils.exceptions import InvalidFileException  # noqa: PLC0415
+
     where = Location(path.name)
     try:
         book = load_workbook(path, read_only=True, data_only=True)

@@ -13,8 +13,6 @@ import csv
 import io
 from typing import Literal
 
-from openpyxl import Workbook
-
 from fairpath.interchange.layout import Column, FileLayout, layouts
 
 # What a column means and an example value, by column name; "file:column" overrides a name
@@ -152,6 +150,8 @@ def template_files(form: Literal["csv", "xlsx"]) -> dict[str, bytes]:
 
 
 def _workbook() -> bytes:
+    from openpyxl import Workbook  # noqa: PLC0415 (only when a workbook is written)
+
     book = Workbook(write_only=True)
     guide = book.create_sheet("_guide")
     guide.append(["sheet", "column", "required", "meaning", "example"])

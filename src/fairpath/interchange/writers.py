@@ -25,9 +25,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils.exceptions import IllegalCharacterError
 from pydantic import BaseModel
 
 from fairpath.domain.errors import InvalidInputError
@@ -196,6 +193,10 @@ def write_xlsx(
     records: Iterable[Exportable], path: Path, *, include_personal_data: bool = False
 ) -> None:
     """Write one workbook with a sheet per file (sheet `payslips` holds payslips.csv's rows)."""
+    from openpyxl import Workbook  # noqa: PLC0415 (only when a workbook is written)
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
+    from openpyxl.utils.exceptions import IllegalCharacterError  # noqa: PLC0415
+
     book = Workbook(write_only=True)
     spools = _spool(records, include_personal_data)
     if not spools:
