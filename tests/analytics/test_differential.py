@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from fairpath.analytics import BULK_RULES, assess_bulk, engine, frames_from_events
 from fairpath.data import load_law_book
+from fairpath.domain.errors import InvalidInputError
 from fairpath.domain.law import LawBook
 from fairpath.domain.money import minor_units
 from fairpath.domain.rates import RateTable
@@ -179,3 +180,14 @@ def test_payslips_in_any_order_and_of_unknown_workers_give_the_same_findings(
     assert sorted(without.findings.select(columns).rows()) == sorted(
         expected.select(columns).rows()
     )
+
+
+def test_a_workers_frame_with_a_worker_twice_is_refused(law: LawBook, rates: RateTable) -> None:
+    rng = random.Random(8)
+    builders = [journey(rng, n) for n in range(3)]
+    workers = [j.worker for j in builders]
+    events = [e for j in builders for e in j.events]
+    sites = [s for j in builders for s in j.sites]
+    data = frames_from_events([*workers, workers[1]], events, sites)
+    with pytest.raises(InvalidInputError, match="same worker_ref on more than one row"):
+        assess_bulk(data, law, rates, AS_OF)

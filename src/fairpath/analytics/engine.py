@@ -124,12 +124,6 @@ def prepare(data: BulkInput, law_book: LawBook, as_of: date, rules: Sequence[str
     loans = _current(data.loans, superseded, as_of)
 
     workers = _workers(data, terms, fees, loans, law_book).collect()
-    if workers.get_column("worker_ref").is_duplicated().any():
-        raise InvalidInputError(
-            "the workers frame has the same worker_ref on more than one row; give each worker "
-            "one row",
-            where="workers frame",
-        )
     places = ["destination", "sector", "region_key"]
     combos = workers.select(places).unique().sort(places).with_row_index("law_key")
     if combos.height >= payslip_rules.MAX_PLACES:
@@ -137,7 +131,16 @@ def prepare(data: BulkInput, law_book: LawBook, as_of: date, rules: Sequence[str
             f"{combos.height} distinct (destination, sector, region) places; the bulk engine "
             f"handles fewer than {payslip_rules.MAX_PLACES} per run: split the workers"
         )
-    workers = workers.join(combos, on=places, how="left")
+    # each worker's place by one string key into the few places (a new column: a join on the
+    # three columns would copy every column of the worker table; a missing part matches no
+    # place, as in a join)
+    place = pl.concat_str(places, separator="\x1f")
+    place_keys = combos.select(place).to_series()
+    workers = workers.with_columns(
+        place.replace_strict(place_keys, combos.get_column("law_key"), default=None).alias(
+            "law_key"
+        )
+    )
     law = (
         law_frame(law_book, combos.select(places).rows())
         .join(combos, on=places)
@@ -149,6 +152,13 @@ def prepare(data: BulkInput, law_book: LawBook, as_of: date, rules: Sequence[str
     workers = _with_promise_law(workers, law).with_row_index("_w")
     law, workers = _currency_codes(law, workers)
 
+    table = payslip_rules.WorkerTable.of(workers)
+    if table.has_duplicates():
+        raise InvalidInputError(
+            "the workers frame has the same worker_ref on more than one row; give each worker "
+            "one row",
+            where="workers frame",
+        )
     out = Outputs()
     if NWR in rules:
         out.findings.append(payslip_rules.promised_rest(workers))
@@ -158,7 +168,7 @@ def prepare(data: BulkInput, law_book: LawBook, as_of: date, rules: Sequence[str
         as_of=as_of,
         stream=payslip_rules.payslip_stream(payslips),
         lookup=payslip_rules.lookup_table(_period_keys(payslips, workers, combos.height), law),
-        workers=payslip_rules.WorkerTable.of(workers),
+        workers=table,
         info=workers.select(payslip_rules.INFO_COLUMNS),
         out=out,
     )
@@ -341,22 +351,31 @@ def _workers(
 
 
 def _with_promise_law(workers: pl.DataFrame, law: pl.DataFrame) -> pl.DataFrame:
-    """The weekly rest days the law set on the date of each worker's promise (`p_law_rest`)."""
-    promised = (
-        workers.filter(pl.col("p_date").is_not_null() & pl.col("law_key").is_not_null())
-        .select("worker_ref", "law_key", "p_date")
+    """The weekly rest days the law set on the date of each worker's promise (`p_law_rest`):
+    looked up once per distinct (place, promise date), then given to each worker by that key (a
+    new column, not a join that copies every column of the worker table)."""
+    key = pl.col("law_key").cast(pl.Int64) * 2**23 + pl.col("p_date").dt.epoch("d") + _DAYS
+    dated = (
+        workers.lazy()
+        .filter(pl.col("p_date").is_not_null() & pl.col("law_key").is_not_null())
+        .select("law_key", "p_date")
+        .unique()
         .sort("p_date")
         .join_asof(
-            law.select("law_key", "valid_from", pl.col("rest_days").alias("p_law_rest")),
+            law.lazy().select("law_key", "valid_from", pl.col("rest_days").alias("p_law_rest")),
             left_on="p_date",
             right_on="valid_from",
             by="law_key",
             strategy="backward",
             check_sortedness=False,
         )
-        .select("worker_ref", "p_law_rest")
+        .select(key.alias("_key"), "p_law_rest")
+        .collect()
     )
-    return workers.join(promised, on="worker_ref", how="left")
+    rest = key.replace_strict(
+        dated.get_column("_key"), dated.get_column("p_law_rest"), default=None
+    )
+    return workers.with_columns(rest.alias("p_law_rest"))
 
 
 __all__ = [

@@ -212,6 +212,13 @@ class WorkerTable:
         order = refs.arg_sort()
         return cls(columns, refs.gather(order), columns.get_column("_w").gather(order))
 
+    def has_duplicates(self) -> bool:
+        """Whether a worker_ref is on more than one row (neighbours in the sorted refs)."""
+        refs = self.sorted_refs
+        if refs.null_count() > 1:
+            return True
+        return bool((refs.head(-1) == refs.tail(-1)).any()) if refs.len() > 1 else False
+
 
 def worker_positions(refs: pl.Series, workers: WorkerTable) -> pl.Series:
     """Each payslip's worker's position in the worker table (`_w`; null for an unknown worker).
