@@ -10,8 +10,10 @@ is held until the end of the file and checked then.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +28,14 @@ from fairpath.interchange.sources import ordered_sources
 from fairpath.privacy.envelope import MasterKey
 from fairpath.services import journal_log, keys
 from fairpath.services.audit import write_audit
-from fairpath.services.preparing import BATCH, Outcome, Prepared, Rejected, prepared_batches
+from fairpath.services.preparing import (
+    BATCH,
+    GC_THRESHOLD,
+    Outcome,
+    Prepared,
+    Rejected,
+    prepared_batches,
+)
 from fairpath.services.recording import Recorder
 from fairpath.storage import records as store
 
@@ -102,7 +111,7 @@ def import_paths(
     moment = now or datetime.now(UTC)
     reports = []
     for source in ordered_sources(paths):
-        with engine.connect() as conn:
+        with engine.connect() as conn, _fewer_collections():
             report = _import_source(
                 conn,
                 source,
@@ -118,6 +127,17 @@ def import_paths(
     if any(not r.ok for r in reports):
         raise ImportRejected(reports)
     return reports
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Collect garbage less often while a file is imported (see `preparing.GC_THRESHOLD`)."""
+    before = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _import_source(
