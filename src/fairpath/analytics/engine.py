@@ -10,8 +10,8 @@ engine's job; a finding here is the data of one.
 How: everything that belongs to a worker (promised terms, recruitment loans, deducted fees, the
 law's place) is computed once into a worker table. Payslips then stream through in batches of
 `batch_rows` (memory stays bounded whatever the data set's size), evaluated on `threads` threads:
-each batch is joined to the worker table and to the law in force on each `period_end`
-(`lawframe`, looked up once per (place, period) for the whole run), every rule is an expression
+each payslip takes its worker's columns and the law in force on its `period_end` (`lawframe`,
+looked up once per (place, period) for the whole run) by position, every rule is an expression
 over that one frame (`payslip_rules`), and only the findings and notes are kept. Amounts are
 exact fractions of Int128 scaled integers (`exact`), rounded half-even once.
 
