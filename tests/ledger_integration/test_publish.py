@@ -6,16 +6,21 @@ import base64
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, text, update
 
 from fairpath.config import Settings
 from fairpath.ledger.checkpoint import open_checkpoint
+from fairpath.ledger.errors import LogError
+from fairpath.ledger.log import Log, MemoryLogStore
 from fairpath.ledger.merkle import leaf_hash, verify_consistency
 from fairpath.ledger.note import parse_vkey
 from fairpath.ledger.policy import simple_policy
 from fairpath.ledger.proof_bundle import parse_bundle, verify_bundle
+from fairpath.ledger.tilefs import TileWriter
 from fairpath.services import journal_log, log_audit
 from fairpath.services.importing import import_paths
+from fairpath.storage.logstore import SqlLogStore
 from fairpath.storage.models import LogHashRow, table_of
 
 from .helpers import cli, db_env, journey_records, leaf_owners, write_jsonl
@@ -147,3 +152,27 @@ def test_the_log_refuses_a_key_for_another_origin(ready: Ready) -> None:
         env={**db_env(settings), "FAIRPATH_LOG_ORIGIN": other.log_origin},
     )
     assert result.code == 1 and "elsewhere.example/log" in result.err and "one origin" in result.err
+
+
+def test_tiles_written_from_the_database_equal_those_of_the_same_log_in_memory(
+    ready: Ready, tmp_path: Path
+) -> None:
+    # The database store reads hashes a whole tile at a time and entries well ahead; the
+    # files must still be exactly what the plain in-memory log gives.
+    settings, engine = ready
+    _import(settings, engine, write_jsonl(tmp_path / "a.jsonl", journey_records("a", 60, 4)))
+    _import(settings, engine, write_jsonl(tmp_path / "b.jsonl", journey_records("b", 2, 1)))
+    with engine.connect() as conn:
+        store = SqlLogStore.reader(conn)
+        entries = store.read_entries(0, store.tree_size())
+    memory = Log(MemoryLogStore(), "x")
+    memory.append(entries)
+    TileWriter(tmp_path / "memory").write_tiles(memory.store, memory.store.read_entries, 0, 308)
+    published = settings.log_dir
+    made = sorted(p.relative_to(tmp_path / "memory") for p in (tmp_path / "memory").rglob("*"))
+    assert len([p for p in made if (tmp_path / "memory" / p).is_file()]) > 4
+    for path in made:
+        if (tmp_path / "memory" / path).is_file():
+            assert (published / path).read_bytes() == (tmp_path / "memory" / path).read_bytes()
+    with engine.connect() as conn, pytest.raises(LogError, match="missing entries"):
+        SqlLogStore.reader(conn).read_entries(300, 20)

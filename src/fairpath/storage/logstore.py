@@ -26,6 +26,8 @@ _entries = table_of(LogEntryRow)
 
 # Chunks of hashes kept in memory at most (each up to 8 KiB).
 CHUNKS_KEPT = 1024
+# Entries read in one query when a caller reads a log in order (about 1 MB).
+ENTRIES_AHEAD = 16_384
 
 
 class SqlLogStore:
@@ -35,6 +37,7 @@ class SqlLogStore:
         self.conn = conn
         self._size = size
         self._chunks: dict[tuple[int, int], bytes] = {}
+        self._ahead_start, self._ahead = 0, list[bytes]()  # entries read ahead
 
     @classmethod
     def locked(cls, conn: Connection) -> SqlLogStore:
@@ -80,6 +83,9 @@ class SqlLogStore:
 
     def read_hashes(self, ids: Sequence[NodeId]) -> list[bytes]:
         """Stored hashes for `ids`, in order."""
+        run = self._run(ids)
+        if run is not None:
+            return run
         out = []
         for level, index in ids:
             chunk, offset = divmod(index, CHUNK)
@@ -89,15 +95,44 @@ class SqlLogStore:
             out.append(data)
         return out
 
+    def _run(self, ids: Sequence[NodeId]) -> list[bytes] | None:
+        """The hashes of `ids` when they are consecutive on one level within one stored chunk
+        (a full Merkle tile is exactly one chunk), sliced at once; else None."""
+        if len(ids) < 2:
+            return None
+        level, first = ids[0]
+        chunk, offset = divmod(first, CHUNK)
+        if offset + len(ids) > CHUNK or list(ids) != [(level, first + i) for i in range(len(ids))]:
+            return None
+        data = self._chunk(level, chunk)[offset * HASH_SIZE : (offset + len(ids)) * HASH_SIZE]
+        if len(data) != len(ids) * HASH_SIZE:
+            return None  # let the hash-by-hash path name the missing one
+        return [data[i : i + HASH_SIZE] for i in range(0, len(data), HASH_SIZE)]
+
     def read_entries(self, start: int, count: int) -> list[bytes]:
         """Entries [start, start + count)."""
+        at = start - self._ahead_start
+        if at >= 0 and at + count <= len(self._ahead):
+            return self._ahead[at : at + count]
+        # Writing the tiles of a large log asks for its entries 256 at a time: read further
+        # ahead in one query (bounded by the log's size and ENTRIES_AHEAD).
+        want = max(count, min(ENTRIES_AHEAD, self._size - start))
+        if want > count:
+            ahead = self._entries_between(start, want)
+            if len(ahead) == want:
+                self._ahead_start, self._ahead = start, ahead
+                return ahead[:count]
+        entries = self._entries_between(start, count)
+        if len(entries) != count:
+            raise LogError(f"the log is missing entries between {start} and {start + count - 1}")
+        return entries
+
+    def _entries_between(self, start: int, count: int) -> list[bytes]:
         rows = self.conn.execute(
             select(_entries.c.leaf_index, _entries.c.leaf)
             .where(_entries.c.leaf_index >= start, _entries.c.leaf_index < start + count)
             .order_by(_entries.c.leaf_index)
         ).all()
-        if len(rows) != count:
-            raise LogError(f"the log is missing entries between {start} and {start + count - 1}")
         return [bytes(row.leaf) for row in rows]
 
     def append(self, start: int, entries: Sequence[bytes], levels: Sequence[bytes]) -> None:
