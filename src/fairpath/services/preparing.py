@@ -21,7 +21,7 @@ import os
 import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import lru_cache
@@ -55,8 +55,6 @@ PREPARING_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 # Bytes of a large file sent to a preparing process at a time: about BATCH lines of a
 # typical event (400-500 bytes).
 CHUNK_BYTES = BATCH * 450
-# How much lower the preparing processes' scheduling priority is than the importing one's.
-PREPARING_NICENESS = 5
 # Allocations between two collections of the youngest generation while importing (default 700).
 GC_THRESHOLD = 50_000
 # Batches in flight: enough to keep every process busy, few enough that memory does not grow
@@ -283,11 +281,6 @@ def _start_preparing() -> None:
     # A preparing process makes millions of short-lived objects and no reference cycles of
     # its own: collecting every 700 allocations (the default) cost a few percent of its time.
     gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
-    # The storing process is the bottleneck; with three processes on two cores the scheduler
-    # would give it two thirds of one. At a lower priority the preparing processes take what
-    # it leaves.
-    with suppress(OSError):
-        os.nice(PREPARING_NICENESS)
 
 
 @contextmanager
