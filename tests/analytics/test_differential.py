@@ -95,16 +95,21 @@ def test_three_thousand_seeded_journeys_give_the_same_findings_and_amounts(
     assert (batched_f, batched_n, batched_fallback) == (got_f, got_n, fallback)
 
 
+def agree(builders: list[JourneyBuilder], law: LawBook, rates: RateTable) -> tuple[set[Row], int]:
+    """Assert both engines give the same findings and notes; the findings and fallback count."""
+    expected_f, expected_n = per_worker(builders, law, rates)
+    got_f, got_n, fallback = bulk(builders, law, rates)
+    assert got_f == expected_f
+    assert got_n == expected_n
+    return expected_f, fallback
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.randoms(use_true_random=False), st.integers(min_value=1, max_value=12))
 def test_any_generated_batch_gives_the_same_findings(
     law: LawBook, rates: RateTable, rng: random.Random, size: int
 ) -> None:
-    builders = [journey(rng, n) for n in range(size)]
-    expected_f, expected_n = per_worker(builders, law, rates)
-    got_f, got_n, _ = bulk(builders, law, rates)
-    assert got_f == expected_f
-    assert got_n == expected_n
+    agree([journey(rng, n) for n in range(size)], law, rates)
 
 
 def test_a_data_set_with_many_places_and_periods_gives_the_same_findings(
@@ -114,12 +119,8 @@ def test_a_data_set_with_many_places_and_periods_gives_the_same_findings(
     # instead of crossing every place with every period; the findings must not change.
     monkeypatch.setattr(engine, "_MAX_CROSS_KEYS", 0)
     rng = random.Random(4)
-    builders = [journey(rng, n) for n in range(300)]
-    expected_f, expected_n = per_worker(builders, law, rates)
-    got_f, got_n, _ = bulk(builders, law, rates)
-    assert got_f == expected_f
-    assert got_n == expected_n
-    assert len(expected_f) > 100
+    findings, _ = agree([journey(rng, n) for n in range(300)], law, rates)
+    assert len(findings) > 100
 
 
 def test_a_minimum_wage_in_another_currency_goes_to_the_per_worker_engine(
@@ -140,13 +141,9 @@ def test_a_minimum_wage_in_another_currency_goes_to_the_per_worker_engine(
     )
     law = load_law_book([override])
     rng = random.Random(11)
-    builders = [journey(rng, n) for n in range(400)]
-    expected_f, expected_n = per_worker(builders, law, rates)
-    got_f, got_n, fallback = bulk(builders, law, rates)
-    assert got_f == expected_f
-    assert got_n == expected_n
+    findings, fallback = agree([journey(rng, n) for n in range(400)], law, rates)
     assert fallback > 0
-    assert any(f[0] == "BELOW_MINIMUM_WAGE" and f[5] == "QAR" for f in expected_f)
+    assert any(f[0] == "BELOW_MINIMUM_WAGE" and f[5] == "QAR" for f in findings)
 
 
 def test_payslips_in_any_order_and_of_unknown_workers_give_the_same_findings(

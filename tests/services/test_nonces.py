@@ -18,12 +18,17 @@ from tests.services.data import small_data_set, write_jsonl
 NONCE = slice(1, 13)  # version byte, then the 12-byte nonce (privacy/envelope.py)
 
 
-def test_every_ciphertext_of_an_import_has_its_own_nonce(
-    ready: tuple[Settings, Engine], tmp_path: Path
-) -> None:
+def _imported(ready: tuple[Settings, Engine], tmp_path: Path) -> Engine:
     settings, engine = ready
     source = write_jsonl(tmp_path / "a.jsonl", small_data_set())
     import_paths(settings, engine, [source], actor="clerk")
+    return engine
+
+
+def test_every_ciphertext_of_an_import_has_its_own_nonce(
+    ready: tuple[Settings, Engine], tmp_path: Path
+) -> None:
+    engine = _imported(ready, tmp_path)
     with engine.connect() as conn:
         sealed = [
             *conn.scalars(select(table_of(WorkerRow).c.pii_ciphertext)),
@@ -47,9 +52,7 @@ def test_salts_of_an_import_are_all_different(
 ) -> None:
     # Commitment salts come from a pool too (services.preparing); a reused salt would link
     # two leaves. Records without a worker keep their salt in the clear.
-    settings, engine = ready
-    source = write_jsonl(tmp_path / "a.jsonl", small_data_set())
-    import_paths(settings, engine, [source], actor="clerk")
+    engine = _imported(ready, tmp_path)
     with engine.connect() as conn:
         salts = [bytes(s) for s in conn.scalars(select(table_of(LogEntryRow).c.salt)) if s]
     assert len(salts) >= 2  # the data set's organizations and sites

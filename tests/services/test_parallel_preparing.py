@@ -37,13 +37,20 @@ def test_runs_of_lines_cover_the_file_and_know_their_line_numbers(
     assert numbered[4].startswith(b'{"long"') and numbered[6] == b'{"last":4}'
 
 
-def test_a_large_file_reports_the_line_of_its_one_bad_record(
-    ready: tuple[Settings, Engine], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Small thresholds send even this file through the preparing processes, in many runs.
+@pytest.fixture
+def parallel(
+    ready: tuple[Settings, Engine], monkeypatch: pytest.MonkeyPatch
+) -> tuple[Settings, Engine]:
+    """A store whose imports send even a small file through the preparing processes."""
     monkeypatch.setattr(preparing, "PARALLEL_FROM_BYTES", 1)
-    monkeypatch.setattr(preparing, "CHUNK_BYTES", 300)
-    settings, engine = ready
+    monkeypatch.setattr(preparing, "CHUNK_BYTES", 300)  # in many runs of lines
+    return ready
+
+
+def test_a_large_file_reports_the_line_of_its_one_bad_record(
+    parallel: tuple[Settings, Engine], tmp_path: Path
+) -> None:
+    settings, engine = parallel
     records = small_data_set()
     lines = [json.dumps(r) for r in records]
     lines.insert(3, "")  # a blank line is allowed and still counts
@@ -59,11 +66,9 @@ def test_a_large_file_reports_the_line_of_its_one_bad_record(
 
 
 def test_a_large_file_imports_every_record(
-    ready: tuple[Settings, Engine], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    parallel: tuple[Settings, Engine], tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(preparing, "PARALLEL_FROM_BYTES", 1)
-    monkeypatch.setattr(preparing, "CHUNK_BYTES", 300)
-    settings, engine = ready
+    settings, engine = parallel
     path = tmp_path / "big.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in small_data_set()))  # no final line break
     [report] = import_paths(settings, engine, [path], actor="t")
