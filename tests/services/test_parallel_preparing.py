@@ -3,6 +3,7 @@ every line is prepared once and problems name the line they are on."""
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 from itertools import pairwise
@@ -12,7 +13,7 @@ import pytest
 from sqlalchemy import Engine
 
 from fairpath.config import Settings
-from fairpath.services import preparing
+from fairpath.services import importing, preparing
 from fairpath.services.importing import ImportRejected, import_paths
 from tests.services.data import small_data_set
 
@@ -73,3 +74,17 @@ def test_a_large_file_imports_every_record(
     path.write_text("\n".join(json.dumps(r) for r in small_data_set()))  # no final line break
     [report] = import_paths(settings, engine, [path], actor="t")
     assert (report.added, report.unchanged) == (len(small_data_set()), 0)
+
+
+def test_imports_at_once_leave_the_garbage_collector_as_it_was() -> None:
+    # Imports collect garbage less often; two at once (two web requests) must not leave the
+    # server's process with the import setting when both are done.
+    before = gc.get_threshold()
+    first, second = importing._fewer_collections(), importing._fewer_collections()
+    first.__enter__()
+    second.__enter__()
+    assert gc.get_threshold()[0] == preparing.GC_THRESHOLD
+    first.__exit__(None, None, None)
+    assert gc.get_threshold()[0] == preparing.GC_THRESHOLD  # the second is still running
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -129,15 +130,35 @@ def import_paths(
     return reports
 
 
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Collect garbage less often while a file is imported (see `preparing.GC_THRESHOLD`)."""
-    before = gc.get_threshold()
-    gc.set_threshold(GC_THRESHOLD, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
+class _FewerCollections:
+    """Collect garbage less often while files are imported (see `preparing.GC_THRESHOLD`).
+
+    Counted, so that imports running at once in one process (web requests) put the
+    threshold back only when the last of them ends.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self._before = gc.get_threshold()
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._running == 0:
+                self._before = gc.get_threshold()
+                gc.set_threshold(GC_THRESHOLD, *self._before[1:])
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running -= 1
+                if self._running == 0:
+                    gc.set_threshold(*self._before)
+
+
+_fewer_collections = _FewerCollections()
 
 
 def _import_source(

@@ -19,6 +19,7 @@ import json
 import multiprocessing
 import os
 import sys
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -267,10 +268,11 @@ def _parallel_jsonl(source: Path, keys: Keys) -> Iterator[list[Outcome]]:
     context = multiprocessing.get_context("spawn")
     with _main_left_alone():
         pool = context.Pool(PREPARING_PROCESSES, initializer=_start_preparing)
+    path = str(source.resolve())  # the preparing processes open it themselves
     with pool, source.open("rb") as handle:
         in_flight: deque[Any] = deque()
         for span in _spans(handle):
-            in_flight.append(pool.apply_async(_prepare_span, (str(source), span, keys)))
+            in_flight.append(pool.apply_async(_prepare_span, (path, span, keys)))
             if len(in_flight) >= IN_FLIGHT:
                 yield [_thawed(item) for item in in_flight.popleft().get()]
         while in_flight:
@@ -292,13 +294,17 @@ def _main_left_alone() -> Iterator[None]:
     process, though preparing needs none of it. Spawn leaves a main module alone whose spec
     is named `__main__` (as for `python -m package`), so the pool starts with such a spec.
     """
-    main = sys.modules["__main__"]
-    saved = getattr(main, "__spec__", None)
-    main.__spec__ = ModuleSpec("__main__", None)
-    try:
-        yield
-    finally:
-        main.__spec__ = saved
+    with _SPAWNING:  # two imports at once (web requests) must not restore each other's spec
+        main = sys.modules["__main__"]
+        saved = getattr(main, "__spec__", None)
+        main.__spec__ = ModuleSpec("__main__", None)
+        try:
+            yield
+        finally:
+            main.__spec__ = saved
+
+
+_SPAWNING = threading.Lock()
 
 
 def _spans(handle: Any) -> Iterator[tuple[int, int, int]]:
