@@ -116,43 +116,26 @@ FieldPath = tuple[str | int, ...]
 
 
 def unknown_fields(record: Record) -> list[FieldPath]:
-    """Paths of fields in a validated record that the format does not have (`x_…` aside)."""
-    if not _has_unknown(record):
-        return []
+    """Paths of fields in a validated record that the format does not have (`x_…` aside).
+
+    Runs on every imported record: a path is built only for a field found, so the common
+    answer, none, costs one look at each nested part.
+    """
     found: list[FieldPath] = []
-    _walk_extras(record, (), found)
-    return found
-
-
-def _has_unknown(model: Record) -> bool:
-    """Whether any part of `model` has a field outside the format: the common answer, no, is
-    found without building a path per nested part (this runs on every imported record)."""
-    extra = model.__pydantic_extra__
-    if extra and any(not name.startswith("x_") for name in extra):
-        return True
-    values = model.__dict__
-    for name in _nested_models(type(model)):
-        value = values[name]
-        if isinstance(value, Record):
-            if _has_unknown(value):
-                return True
-        elif value and any(_has_unknown(item) for item in value):
-            return True
-    return False
-
-
-def _walk_extras(model: Record, at: FieldPath, found: list[FieldPath]) -> None:
-    extra = model.__pydantic_extra__
+    extra = record.__pydantic_extra__
     if extra:
-        found.extend((*at, name) for name in extra if not name.startswith("x_"))
-    values = model.__dict__
-    for name in _nested_models(type(model)):
+        found.extend((name,) for name in extra if not name.startswith("x_"))
+    values = record.__dict__
+    for name in _nested_models(type(record)):
         value = values[name]
         if isinstance(value, Record):
-            _walk_extras(value, (*at, name), found)
+            if inner := unknown_fields(value):
+                found.extend((name, *path) for path in inner)
         elif value:
             for index, item in enumerate(value):
-                _walk_extras(item, (*at, name, index), found)
+                if inner := unknown_fields(item):
+                    found.extend((name, index, *path) for path in inner)
+    return found
 
 
 def unknown_fields_in(data: Any, model: type[Record]) -> list[FieldPath]:

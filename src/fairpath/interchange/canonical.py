@@ -251,12 +251,8 @@ def canonical_parts(record: BaseModel) -> tuple[dict[str, Any], Callable[[Any], 
     before = _extensions_seen[0]
     canonical = to_canonical(record)
     if _extensions_seen[0] == before:
-        return canonical, _trusted_bytes
+        return canonical, _json_bytes
     return canonical, canonical_bytes
-
-
-def _trusted_bytes(obj: Any) -> bytes:
-    return _json_bytes(obj)
 
 
 def record_bytes(record: BaseModel, *, include_pii: bool = False) -> bytes:

@@ -155,7 +155,8 @@ def prepare(record: Record, location: Location, keys: Keys) -> Prepared:
         personal=None if personal is None else _personal_bytes(personal),
         digest=_content_digest(keys.digest, whole),
         blind=_blind(record, personal, keys.blind),
-        references=tuple(references_of(record)),
+        # plain triples, not `Reference`s: a named tuple is unpickled by a Python call
+        references=tuple((r.kind, r.ref, r.field) for r in references_of(record)),
         salt=salt,
         # The leaf commits to the record without personal data; the salt keeps it hiding.
         leaf=leaf_from_canonical(public, salt),
@@ -359,8 +360,6 @@ def _prepare_lines(
 def _frozen(outcome: Outcome) -> tuple[Any, ...]:
     if isinstance(outcome, Rejected):
         return (outcome.line, outcome.problems)
-    if outcome.references:  # plain tuples: a named tuple is rebuilt by a Python call
-        outcome.references = tuple(map(tuple, outcome.references))  # type: ignore[arg-type]
     return _FIELDS_OF(outcome)
 
 

@@ -37,7 +37,8 @@ class SqlLogStore:
         self.conn = conn
         self._size = size
         self._chunks: dict[tuple[int, int], bytes] = {}
-        self._ahead_start, self._ahead = 0, list[bytes]()  # entries read ahead
+        self._ahead_start = 0  # entries read ahead, from this index
+        self._ahead: list[bytes] = []
 
     @classmethod
     def locked(cls, conn: Connection) -> SqlLogStore:
