@@ -30,33 +30,47 @@ def micro(column: str) -> pl.Expr:
     return (pl.col(column) * MICRO).cast(I128)
 
 
-def round_half_even(
-    name: str, numerator: pl.Expr, denominator: pl.Expr, scale10: pl.Expr
-) -> list[list[pl.Expr]]:
-    """Columns `name` (minor units) and `name_tie` of max(numerator / denominator, 0) rounded
-    half-even to the minor unit, `scale10` being 10^(minor units of the currency), as four
-    stages of `with_columns` (each intermediate computed once). `name_tie` is true where the
-    exact amount lies exactly half-way between two minor units. `denominator` must be positive.
-    """
-    x, d, q, r2 = (pl.col(f"{name}_{part}") for part in ("x", "d", "q", "r2"))
+def doubled(numerator: pl.Expr, scale10: pl.Expr) -> pl.Expr:
+    """2 × numerator × 10^(minor units): the one Int128 column a rounded amount keeps on every
+    row (`positive`, `candidate` and `round_half_even` read it)."""
+    return numerator * scale10 * lit(2)
+
+
+def positive(x2: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """Whether max(numerator / denominator, 0) rounds half-even to more than zero minor units,
+    `x2` being `doubled(numerator, ...)`: exactly when it is more than half a minor unit, which
+    is a comparison (no division). False where the denominator is not positive (the division
+    gives no amount there)."""
+    return (x2 > denominator) & (denominator > 0)
+
+
+def candidate(x2: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """Rows whose amount is positive or exactly half a minor unit: every row where
+    `round_half_even`'s tie flag can be true (a tie at q ≥ 1 is positive too)."""
+    return (x2 >= denominator) & (denominator > 0)
+
+
+def round_half_even(name: str, x2: pl.Expr, denominator: pl.Expr) -> list[list[pl.Expr]]:
+    """Columns `name` and `name_tie`, as four stages of `with_columns` (each intermediate
+    computed once): max(numerator / denominator, 0) rounded half-even to the minor unit, and
+    whether the exact amount lies exactly half-way between two minor units; `x2` is
+    `doubled(numerator, scale10)`, `denominator` must be positive. Meant for the rows a rule has
+    selected (`positive`, `candidate`): it divides, which every row need not do.
+
+    With x = x2 / 2 = numerator × scale: q = x // d = x2 // 2d, and 2 × (x mod d) =
+    x2 − q × 2d, compared with d."""
+    x, d, q, r2 = (pl.col(f"_{name}_{part}") for part in ("x", "d", "q", "r2"))
     up = (r2 > d) | ((r2 == d) & (q % 2 == 1))
     return [
+        [x2.alias(f"_{name}_x"), denominator.alias(f"_{name}_d")],
+        [(x // (d * lit(2))).alias(f"_{name}_q")],
+        [(x - q * d * lit(2)).alias(f"_{name}_r2")],
         [
-            (pl.max_horizontal(numerator, lit(0)) * scale10).alias(f"{name}_x"),
-            denominator.alias(f"{name}_d"),
-        ],
-        [(x // d).alias(f"{name}_q")],
-        [((x - q * d) * 2).alias(f"{name}_r2")],
-        [
-            (q + up.cast(I128)).alias(name),
+            # max(…, 0): nothing owed where the numerator is not positive (null stays null)
+            pl.when(x <= 0).then(lit(0)).otherwise(q + up.cast(I128)).alias(name),
             ((r2 == d) & (x > 0)).fill_null(False).alias(f"{name}_tie"),
         ],
     ]
-
-
-def temporaries(name: str) -> list[str]:
-    """The intermediate columns `round_half_even(name, ...)` leaves behind."""
-    return [f"{name}_{part}" for part in ("x", "d", "q", "r2")]
 
 
 def add_months(day: pl.Expr, months: pl.Expr) -> pl.Expr:
