@@ -83,8 +83,8 @@ def test_imports_at_once_leave_the_garbage_collector_as_it_was() -> None:
     first, second = importing._fewer_collections(), importing._fewer_collections()
     first.__enter__()
     second.__enter__()
-    assert gc.get_threshold()[0] == preparing.GC_THRESHOLD
+    assert gc.get_threshold() == preparing.GC_THRESHOLDS
     first.__exit__(None, None, None)
-    assert gc.get_threshold()[0] == preparing.GC_THRESHOLD  # the second is still running
+    assert gc.get_threshold() == preparing.GC_THRESHOLDS  # the second is still running
     second.__exit__(None, None, None)
     assert gc.get_threshold() == before

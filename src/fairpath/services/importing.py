@@ -31,7 +31,7 @@ from fairpath.services import journal_log, keys
 from fairpath.services.audit import write_audit
 from fairpath.services.preparing import (
     BATCH,
-    GC_THRESHOLD,
+    GC_THRESHOLDS,
     Outcome,
     Prepared,
     Rejected,
@@ -111,27 +111,28 @@ def import_paths(
     master_key = keys.load_master_key(settings)
     moment = now or datetime.now(UTC)
     reports = []
-    for source in ordered_sources(paths):
-        with engine.connect() as conn, _fewer_collections():
-            report = _import_source(
-                conn,
-                source,
-                settings=settings,
-                master_key=master_key,
-                actor=actor,
-                now=moment,
-                progress=progress,
-            )
-        reports.append(report)
-    if any(r.ok and r.added for r in reports):  # sign, tile and witness what was committed
-        journal_log.publish(settings, engine, moment)
+    with _fewer_collections():
+        for source in ordered_sources(paths):
+            with engine.connect() as conn:
+                report = _import_source(
+                    conn,
+                    source,
+                    settings=settings,
+                    master_key=master_key,
+                    actor=actor,
+                    now=moment,
+                    progress=progress,
+                )
+            reports.append(report)
+        if any(r.ok and r.added for r in reports):  # sign, tile and witness what was committed
+            journal_log.publish(settings, engine, moment)
     if any(not r.ok for r in reports):
         raise ImportRejected(reports)
     return reports
 
 
 class _FewerCollections:
-    """Collect garbage less often while files are imported (see `preparing.GC_THRESHOLD`).
+    """Collect garbage less often while files are imported (see `preparing.GC_THRESHOLDS`).
 
     Counted, so that imports running at once in one process (web requests) put the
     threshold back only when the last of them ends.
@@ -147,7 +148,7 @@ class _FewerCollections:
         with self._lock:
             if self._running == 0:
                 self._before = gc.get_threshold()
-                gc.set_threshold(GC_THRESHOLD, *self._before[1:])
+                gc.set_threshold(*GC_THRESHOLDS)
             self._running += 1
         try:
             yield

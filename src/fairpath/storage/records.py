@@ -64,6 +64,9 @@ def stored_versions(conn: Connection, kind: str, refs: Sequence[str]) -> dict[st
     if kind == "link":
         return _stored_links(conn, refs)
     table = TABLES[kind]
+    refs = [ref for (ref,) in _rows_with(conn, table, ("ref",), "ref", refs)]
+    if not refs:
+        return {}  # the usual case in an import: nothing stored yet; one cheap query said so
     has_digest = "content_digest" in table.c
     columns = [table.c.ref, table.c.canonical, table.c.import_id, table.c.recorded_at]
     if has_digest:
@@ -163,24 +166,41 @@ def _sqlite_date(value: Any) -> Any:
 
 def existing_refs(conn: Connection, kind: str, refs: Iterable[str]) -> set[str]:
     """Which of `refs` are stored as records of `kind`."""
-    table = TABLES[kind]
-    found: set[str] = set()
-    query = select(table.c.ref).where(table.c.ref.in_(_WANTED))
-    for chunk in _chunks(sorted(set(refs)), 900):
-        found.update(conn.scalars(query, {"wanted": list(chunk)}))
-    return found
+    return {ref for (ref,) in _rows_with(conn, TABLES[kind], ("ref",), "ref", sorted(set(refs)))}
 
 
 def wrapped_keys(conn: Connection, worker_refs: Sequence[str]) -> dict[str, bytes | None]:
     """The wrapped data keys of these workers (None where the key was destroyed)."""
     table = table_of(WorkerKeyRow)
-    out: dict[str, bytes | None] = {}
-    for chunk in _chunks(worker_refs, 900):
-        rows = conn.execute(
-            select(table.c.worker_ref, table.c.wrapped_key).where(table.c.worker_ref.in_(chunk))
-        )
-        out.update({row.worker_ref: row.wrapped_key for row in rows})
-    return out
+    rows = _rows_with(conn, table, ("worker_ref", "wrapped_key"), "worker_ref", worker_refs)
+    return {ref: None if key is None else bytes(key) for ref, key in rows}
+
+
+def _rows_with(
+    conn: Connection, table: Table, names: Sequence[str], key: str, values: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    """The `names` columns of the rows whose `key` column is one of `values`, as plain tuples.
+
+    Driver-level, like `insert_rows`: an import asks this for every batch (which records and
+    which workers' keys are stored), and SQLAlchemy's rendering of an IN list of 900
+    parameters cost more than the lookup itself. Only columns the driver returns as they
+    are stored (text, integers, bytes) may be named.
+    """
+    if not values:
+        return []
+    dialect = conn.dialect
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    quote = dialect.identifier_preparer.quote
+    head = (
+        f"SELECT {', '.join(quote(name) for name in names)} "  # noqa: S608
+        f"FROM {dialect.identifier_preparer.format_table(table)} WHERE {quote(key)} IN "
+    )
+    rows: list[tuple[Any, ...]] = []
+    for chunk in _chunks(values, 900):
+        # Only quoted identifiers of our own schema and markers go into the text.
+        statement = head + f"({', '.join([marker] * len(chunk))})"
+        rows.extend(conn.exec_driver_sql(statement, tuple(chunk)).all())
+    return rows
 
 
 def record_import(
