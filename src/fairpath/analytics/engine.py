@@ -334,6 +334,7 @@ def _workers(
         .with_columns(
             pl.col("region").fill_null("").alias("region_key"),
             pl.coalesce(law_ccy, pl.col("p_ccy")).alias("dest_ccy"),
+            pl.col("p_ref").is_not_null().alias("has_p"),
             pl.col("recruitment_loan").fill_null(False),
             pl.col("deducted_fees").fill_null(False),
             pl.col("destination")
