@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -147,18 +148,27 @@ class EventRow(Base):
     """One step of one worker's journey (spec §1.5); never updated, only superseded."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_worker_type", "worker_ref", "type"),)
+    __table_args__ = (
+        Index("ix_events_worker_type", "worker_ref", "type"),
+        # Only corrections supersede; every lookup by it names a ref (migration 0006).
+        Index(
+            "ix_events_supersedes_ref",
+            "supersedes_ref",
+            sqlite_where=text("supersedes_ref IS NOT NULL"),
+            postgresql_where=text("supersedes_ref IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ref: Mapped[str] = mapped_column(String(64), unique=True)
     worker_ref: Mapped[str] = mapped_column(String(64))
     type: Mapped[str] = mapped_column(String(32))
     date: Mapped[date] = mapped_column(Date)
-    supersedes_ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    supersedes_ref: Mapped[str | None] = mapped_column(String(64))
     canonical: Mapped[str] = mapped_column(Text)  # without `data.pii`
     pii_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     content_digest: Mapped[bytes | None] = mapped_column(LargeBinary)
-    leaf_index: Mapped[int] = mapped_column(BigInteger, unique=True)
+    leaf_index: Mapped[int] = mapped_column(BigInteger)  # unique as log_entries' key
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
 
@@ -173,7 +183,10 @@ class LogEntryRow(Base):
 
     __tablename__ = "log_entries"
 
-    leaf_index: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # INTEGER on SQLite: the rowid itself, not a second b-tree beside it (migration 0006).
+    leaf_index: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=False
+    )
     leaf: Mapped[bytes] = mapped_column(LargeBinary)
     record_kind: Mapped[str] = mapped_column(String(16))
     record_ref: Mapped[str] = mapped_column(String(200))
