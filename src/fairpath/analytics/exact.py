@@ -50,6 +50,17 @@ def candidate(x2: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     return (x2 >= denominator) & (denominator > 0)
 
 
+def may_tie(x2: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """False only where `round_half_even`'s tie flag is false for certain, without a division:
+    a tie is x2 ≡ d (mod 2d), so x2 − d is then a multiple of 2d, and of the largest power of
+    two dividing 2d (its lowest set bit, `2d & −2d`): the bits of x2 − d below it must be
+    zero. The wage rules' denominators carry 10^12 and more, so nearly every non-tie row is
+    told apart by its low bits."""
+    twice = denominator * lit(2)
+    lowest = twice & (lit(0) - twice)  # Int128 has no negation in polars
+    return (x2 - denominator) & (lowest - lit(1)) == 0
+
+
 def round_half_even(name: str, x2: pl.Expr, denominator: pl.Expr) -> list[list[pl.Expr]]:
     """Columns `name` and `name_tie`, as four stages of `with_columns` (each intermediate
     computed once): max(numerator / denominator, 0) rounded half-even to the minor unit, and

@@ -743,6 +743,11 @@ class _Batch:
         queries, names = [], []
         for among, tied in self.tied.items():
             candidates = frame.lazy().with_row_index("_i").filter(self.candidate(among))
+            # then the rows whose low bits allow a tie (a few), and only those divided
+            maybe = [exact.may_tie(*self.amounts[name]).alias(f"_{name}_may") for name in tied]
+            candidates = candidates.with_columns(maybe).filter(
+                pl.any_horizontal(f"_{name}_may" for name in tied)
+            )
             ties = [f"{name}_tie" for name in tied]
             queries.append(self.rounded(candidates, tied).select("_i", *ties))
             names.append(tied)
@@ -1071,7 +1076,9 @@ def _wages_withheld(b: _Batch) -> Iterator[None]:
     b.find(
         critical | late,
         WW,
-        pl.when(critical).then(pl.lit("critical")).otherwise(pl.lit("high")),
+        pl.when(critical)
+        .then(pl.lit("critical", dtype=SEVERITY))
+        .otherwise(pl.lit("high", dtype=SEVERITY)),
         _refs("ref"),
         pl.when(unpaid).then(pl.col("unpaid")),
         amounts=["unpaid"],
@@ -1095,12 +1102,13 @@ def _wages_withheld(b: _Batch) -> Iterator[None]:
 def _excessive_overtime(b: _Batch) -> Iterator[None]:
     limit = pl.col("limit_l")
     hours = pl.col("ot_u") * pl.col("md84")  # over L = 84 × md × 10^6, as the limit
+    # as the enum (one byte a payslip, where strings took sixteen)
     severity = (
         pl.when(hours <= limit)
-        .then(pl.lit(None, dtype=pl.String))
+        .then(pl.lit(None, dtype=SEVERITY))
         .when(hours * lit(2) > limit * lit(3))
-        .then(pl.lit("high"))
-        .otherwise(pl.lit("medium"))
+        .then(pl.lit("high", dtype=SEVERITY))
+        .otherwise(pl.lit("medium", dtype=SEVERITY))
     )
     # At a limit exactly (or exactly 1.5 ×), a limit reached through a month fraction that does
     # not terminate is rounded at 34 digits by the per-worker engine: recompute it so.
