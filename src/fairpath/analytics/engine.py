@@ -37,7 +37,7 @@ from datetime import date
 import polars as pl
 
 from fairpath.analytics import payslip_rules
-from fairpath.analytics.exact import I128, micro
+from fairpath.analytics.exact import micro
 from fairpath.analytics.fallback import per_worker
 from fairpath.analytics.frames import BulkInput
 from fairpath.analytics.lawframe import law_frame
@@ -347,7 +347,10 @@ def _workers(
     )
     scale = {c: 10 ** minor_units(c) for c in currencies if c}
     return workers.with_columns(
-        pl.col("dest_ccy").replace_strict(scale, default=100, return_dtype=I128).alias("scale10")
+        # Int64 (10^(minor units)): every payslip takes it, the Int128 arithmetic widens it
+        pl.col("dest_ccy")
+        .replace_strict(scale, default=100, return_dtype=pl.Int64)
+        .alias("scale10")
     ).with_columns(payslip_rules.promised_factors())
 
 
