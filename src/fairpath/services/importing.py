@@ -39,6 +39,7 @@ from fairpath.services.preparing import (
 )
 from fairpath.services.recording import Recorder
 from fairpath.storage import records as store
+from fairpath.storage.db import checkpoint_beside, checkpoints_deferred
 
 # Problems kept in memory for the report; beyond this they are counted, not kept.
 MAX_PROBLEMS_KEPT = 10_000
@@ -113,7 +114,7 @@ def import_paths(
     reports = []
     with _fewer_collections():
         for source in ordered_sources(paths):
-            with engine.connect() as conn:
+            with engine.connect() as conn, checkpoints_deferred(conn):
                 report = _import_source(
                     conn,
                     source,
@@ -124,8 +125,9 @@ def import_paths(
                     progress=progress,
                 )
             reports.append(report)
-        if any(r.ok and r.added for r in reports):  # sign, tile and witness what was committed
-            journal_log.publish(settings, engine, moment)
+        with checkpoint_beside(engine):
+            if any(r.ok and r.added for r in reports):  # sign, tile and witness it
+                journal_log.publish(settings, engine, moment)
     if any(not r.ok for r in reports):
         raise ImportRejected(reports)
     return reports
