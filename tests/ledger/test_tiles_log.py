@@ -94,6 +94,21 @@ def test_tiles_reproduce_root_and_full_tiles_are_never_rewritten(tmp_path: Path)
     assert not list(tmp_path.rglob(".tmp-*"))
 
 
+def test_a_crashed_writers_leftover_is_overwritten_not_published(tmp_path: Path) -> None:
+    # A writer killed between creating its temporary file and renaming it leaves the file
+    # behind; the next writer (they take turns) reuses the name and publishes whole tiles.
+    log = Log(MemoryLogStore(), ORIGIN)
+    log.append([b"e%d" % i for i in range(600)])
+    (tmp_path / "tile/0").mkdir(parents=True)
+    (tmp_path / "tile/0/.tmp-001").write_bytes(b"half a tile")
+    writer = TileWriter(tmp_path)
+    writer.write_tiles(log.store, log.store.read_entries, 0, log.size)
+    reader = TileHashReader(log.size, writer.read)
+    assert tree_root(reader, log.size) == log.root()
+    assert len(writer.read("tile/0/001")) == 256 * 32
+    assert not list(tmp_path.rglob(".tmp-*"))
+
+
 def test_tile_reader_refuses_bad_tiles(tmp_path: Path) -> None:
     reader = TileHashReader(300, lambda path: b"short")
     with pytest.raises(TileError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from fairpath.ledger.errors import LogError
 from fairpath.ledger.log import SignedCheckpoint
@@ -26,8 +26,29 @@ _entries = table_of(LogEntryRow)
 
 # Chunks of hashes kept in memory at most (each up to 8 KiB).
 CHUNKS_KEPT = 1024
+# Chunks of one level read in one query when a caller reads whole tiles in order (512 KiB).
+CHUNKS_AHEAD = 64
 # Entries read in one query when a caller reads a log in order (about 1 MB).
 ENTRIES_AHEAD = 16_384
+
+# Built once: writing the tiles of a million entries reads thousands of chunks.
+_ONE_CHUNK = select(_hashes.c.hashes).where(
+    _hashes.c.level == bindparam("level"), _hashes.c.chunk == bindparam("chunk")
+)
+_CHUNKS_FROM = (
+    select(_hashes.c.chunk, _hashes.c.hashes)
+    .where(
+        _hashes.c.level == bindparam("level"),
+        _hashes.c.chunk >= bindparam("first"),
+        _hashes.c.chunk < bindparam("end"),
+    )
+    .order_by(_hashes.c.chunk)
+)
+_ENTRIES_FROM = (
+    select(_entries.c.leaf)
+    .where(_entries.c.leaf_index >= bindparam("first"), _entries.c.leaf_index < bindparam("end"))
+    .order_by(_entries.c.leaf_index)
+)
 
 
 class SqlLogStore:
@@ -67,11 +88,19 @@ class SqlLogStore:
     def _chunk(self, level: int, chunk: int) -> bytes:
         key = (level, chunk)
         if key not in self._chunks:
-            data = self.conn.scalar(
-                select(_hashes.c.hashes).where(_hashes.c.level == level, _hashes.c.chunk == chunk)
-            )
+            data = self.conn.scalar(_ONE_CHUNK, {"level": level, "chunk": chunk})
             self._keep(key, bytes(data) if data is not None else b"")
         return self._chunks[key]
+
+    def _read_ahead(self, level: int, chunk: int) -> None:
+        """Keep chunks `chunk` … `chunk + CHUNKS_AHEAD - 1` of `level` (those stored)."""
+        if (level, chunk) in self._chunks:
+            return
+        rows = self.conn.execute(
+            _CHUNKS_FROM, {"level": level, "first": chunk, "end": chunk + CHUNKS_AHEAD}
+        )
+        for index, data in rows:
+            self._keep((level, int(index)), bytes(data))
 
     def _keep(self, key: tuple[int, int], data: bytes) -> None:
         if len(self._chunks) >= CHUNKS_KEPT and key not in self._chunks:
@@ -105,6 +134,7 @@ class SqlLogStore:
         chunk, offset = divmod(first, CHUNK)
         if offset + len(ids) > CHUNK or list(ids) != [(level, first + i) for i in range(len(ids))]:
             return None
+        self._read_ahead(level, chunk)  # the next tiles' chunks come with this one
         data = self._chunk(level, chunk)[offset * HASH_SIZE : (offset + len(ids)) * HASH_SIZE]
         if len(data) != len(ids) * HASH_SIZE:
             return None  # let the hash-by-hash path name the missing one
@@ -129,12 +159,8 @@ class SqlLogStore:
         return entries
 
     def _entries_between(self, start: int, count: int) -> list[bytes]:
-        rows = self.conn.execute(
-            select(_entries.c.leaf_index, _entries.c.leaf)
-            .where(_entries.c.leaf_index >= start, _entries.c.leaf_index < start + count)
-            .order_by(_entries.c.leaf_index)
-        ).all()
-        return [bytes(row.leaf) for row in rows]
+        leaves = self.conn.scalars(_ENTRIES_FROM, {"first": start, "end": start + count}).all()
+        return [bytes(leaf) for leaf in leaves]
 
     def append(self, start: int, entries: Sequence[bytes], levels: Sequence[bytes]) -> None:
         """Store the new hashes of every level; the caller stores the entries themselves."""
