@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from contextlib import closing
@@ -15,7 +16,7 @@ from fairpath.services.exporting import export_data_set
 from fairpath.services.importing import ImportRejected, import_paths
 from fairpath.services.workers import show_worker
 from fairpath.storage.db import checkpoints_deferred
-from fairpath.storage.models import Base, LogEntryRow, table_of
+from fairpath.storage.models import Base, ImportRow, LogEntryRow, table_of
 from tests.services.data import small_data_set, write_jsonl
 
 Ready = tuple[Settings, Engine]
@@ -36,10 +37,13 @@ def test_import_stores_every_record_and_commits_each_to_the_log(
     ready: Ready, tmp_path: Path
 ) -> None:
     settings, engine = ready
-    reports = import_paths(
-        settings, engine, [write_jsonl(tmp_path / "a.jsonl", small_data_set())], actor="t"
-    )
+    path = write_jsonl(tmp_path / "a.jsonl", small_data_set())
+    reports = import_paths(settings, engine, [path], actor="t")
     assert [(r.added, r.unchanged) for r in reports] == [(8, 0)]
+    with engine.connect() as conn:  # which file it was, for the audit trail
+        imported = conn.execute(select(table_of(ImportRow))).one()
+    assert (imported.file_name, imported.added) == ("a.jsonl", 8)
+    assert imported.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     counts = row_counts(engine)
     assert counts["organizations"] == 2 and counts["workers"] == 1 and counts["events"] == 3
     assert counts["log_size"] == counts["log_entries"] == 8

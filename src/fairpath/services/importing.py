@@ -14,6 +14,7 @@ import gc
 import hashlib
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -175,11 +176,14 @@ def _import_source(
     progress: Progress | None,
 ) -> FileReport:
     report = FileReport(file=source.name)
+    # The file's digest is computed beside the import (hashing releases the interpreter's
+    # lock): reading a large file once more first held up the start by a second a GB.
+    hashing = ThreadPoolExecutor(1, thread_name_prefix="import-sha256")
+    digest = hashing.submit(_sha256, source)
+    hashing.shutdown(wait=False)
     transaction = conn.begin()
     try:
-        import_id = store.record_import(
-            conn, at=now, actor=actor, file_name=source.name, sha256=_sha256(source)
-        )
+        import_id = store.record_import(conn, at=now, actor=actor, file_name=source.name)
         recorder = Recorder(
             conn, master_key, now=now, origin=settings.log_origin, import_id=import_id
         )
@@ -198,7 +202,9 @@ def _import_source(
             transaction.rollback()
             report.sort_by_line()
             return report
-        store.finish_import(conn, import_id, added=report.added, unchanged=report.unchanged)
+        store.finish_import(
+            conn, import_id, added=report.added, unchanged=report.unchanged, sha256=digest.result()
+        )
         write_audit(
             conn,
             at=now,

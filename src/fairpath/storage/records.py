@@ -203,24 +203,26 @@ def _rows_with(
     return rows
 
 
-def record_import(
-    conn: Connection, *, at: datetime, actor: str, file_name: str, sha256: str
-) -> int:
-    """Start the import record of one file; returns its id."""
+def record_import(conn: Connection, *, at: datetime, actor: str, file_name: str) -> int:
+    """Start the import record of one file; returns its id (`finish_import` completes it)."""
     table = table_of(ImportRow)
     result = conn.execute(
         table.insert()
-        .values(at=at, actor=actor, file_name=file_name, sha256=sha256, added=0, unchanged=0)
+        .values(at=at, actor=actor, file_name=file_name, sha256="", added=0, unchanged=0)
         .returning(table.c.id)
     )
     return int(result.scalar_one())
 
 
-def finish_import(conn: Connection, import_id: int, *, added: int, unchanged: int) -> None:
-    """Record what one file added."""
+def finish_import(
+    conn: Connection, import_id: int, *, added: int, unchanged: int, sha256: str
+) -> None:
+    """Record what one file added, and the file's SHA-256 (hex)."""
     table = table_of(ImportRow)
     conn.execute(
-        update(table).where(table.c.id == import_id).values(added=added, unchanged=unchanged)
+        update(table)
+        .where(table.c.id == import_id)
+        .values(added=added, unchanged=unchanged, sha256=sha256)
     )
 
 
