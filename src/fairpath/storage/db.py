@@ -6,16 +6,16 @@ import time. `migrate` brings a database to the newest schema with Alembic.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
-from sqlalchemy.exc import DBAPIError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -92,10 +92,15 @@ def checkpoint_beside(engine: Engine) -> Iterator[None]:
 
 
 def _checkpoint(engine: Engine) -> None:
+    # Its own connection, outside the pool: the block goes on with the pooled one, whose page
+    # cache is warm; a second pooled connection would fill a cache of its own (64 MiB).
+    path = engine.url.database
+    if not path or path == ":memory:":
+        return
     try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
-    except DBAPIError:
+        with closing(sqlite3.connect(path, timeout=30)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    except sqlite3.Error:
         pass  # busy or closing: the next commit's automatic checkpoint does it instead
 
 
