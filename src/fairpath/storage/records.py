@@ -179,7 +179,8 @@ def wrapped_keys(conn: Connection, worker_refs: Sequence[str]) -> dict[str, byte
 def _rows_with(
     conn: Connection, table: Table, names: Sequence[str], key: str, values: Sequence[str]
 ) -> list[tuple[Any, ...]]:
-    """The `names` columns of the rows whose `key` column is one of `values`, as plain tuples.
+    """The `names` columns of the rows whose `key` column is one of `values`, as the driver
+    returns them (rows unpack like tuples).
 
     Driver-level, like `insert_rows`: an import asks this for every batch (which records and
     which workers' keys are stored), and SQLAlchemy's rendering of an IN list of 900
