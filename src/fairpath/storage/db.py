@@ -45,19 +45,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-# SQLite's default: a commit that leaves the write-ahead log above 1,000 pages copies it into
-# the database file there and then (an "automatic checkpoint").
-_AUTOCHECKPOINT_PAGES = 1000
-
-
 @contextmanager
 def checkpoints_deferred(conn: Connection) -> Iterator[None]:
     """On SQLite, commits on `conn` inside the block leave the write-ahead log to be copied
     later (by `checkpoint_beside`, or the next commit elsewhere).
 
     A million-event import writes about a gigabyte of log in one transaction; copying it
-    into the database costs seconds of the committing process on one core. Other engines:
-    nothing changes.
+    into the database costs seconds of the committing process on one core (SQLite's
+    "automatic checkpoint", by default once the log passes 1,000 pages). The connection's
+    setting is put back after. Other engines: nothing changes.
     """
     if conn.dialect.name != "sqlite":
         yield
@@ -65,11 +61,12 @@ def checkpoints_deferred(conn: Connection) -> Iterator[None]:
     # On the driver's connection: through SQLAlchemy the pragma would begin a transaction.
     driver = conn.connection.driver_connection
     assert driver is not None
+    (pages,) = driver.execute("PRAGMA wal_autocheckpoint").fetchone()
     driver.execute("PRAGMA wal_autocheckpoint=0")
     try:
         yield
     finally:
-        driver.execute(f"PRAGMA wal_autocheckpoint={_AUTOCHECKPOINT_PAGES}")
+        driver.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
 
 
 @contextmanager

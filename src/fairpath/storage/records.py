@@ -64,8 +64,8 @@ def stored_versions(conn: Connection, kind: str, refs: Sequence[str]) -> dict[st
     if kind == "link":
         return _stored_links(conn, refs)
     table = TABLES[kind]
-    refs = [ref for (ref,) in _rows_with(conn, table, ("ref",), "ref", refs)]
-    if not refs:
+    found = sorted(existing_refs(conn, kind, refs))
+    if not found:
         return {}  # the usual case in an import: nothing stored yet; one cheap query said so
     has_digest = "content_digest" in table.c
     columns = [table.c.ref, table.c.canonical, table.c.import_id, table.c.recorded_at]
@@ -75,7 +75,7 @@ def stored_versions(conn: Connection, kind: str, refs: Sequence[str]) -> dict[st
         columns.append(table.c.erased_at)
     out: dict[str, StoredVersion] = {}
     query = select(*columns).where(table.c.ref.in_(_WANTED))
-    for chunk in _chunks(refs, 900):
+    for chunk in _chunks(found, 900):
         for row in conn.execute(query, {"wanted": list(chunk)}):
             out[row.ref] = StoredVersion(
                 canonical=row.canonical,
